@@ -1,0 +1,70 @@
+//! Account server functions: register, log in, log out, and who is logged in.
+
+use crate::domain::views::UserSummary;
+use crate::domain::Problem;
+use leptos::prelude::*;
+
+/// Creates an account, logs it in and sends the browser to `next` (or the campaign list).
+#[server]
+pub async fn register(username: String, password: String, next: Option<String>) -> Result<UserSummary, Problem> {
+    use super::backend::{backend, set_session_cookie};
+    let (user, token) = backend()?.register(&username, &password).await?;
+    set_session_cookie(Some(&token));
+    leptos_axum::redirect(&safe_next(next));
+    Ok(user)
+}
+
+/// Logs in and sends the browser to `next` (or the campaign list). An unknown user and a wrong password get
+/// the same `invalid_credentials` answer.
+#[server]
+pub async fn login(username: String, password: String, next: Option<String>) -> Result<UserSummary, Problem> {
+    use super::backend::{backend, set_session_cookie};
+    let (user, token) = backend()?.login(&username, &password).await?;
+    set_session_cookie(Some(&token));
+    leptos_axum::redirect(&safe_next(next));
+    Ok(user)
+}
+
+/// Ends the login session and clears the cookie.
+#[server]
+pub async fn logout() -> Result<(), Problem> {
+    use super::backend::{backend, session_token, set_session_cookie};
+    if let Some(token) = session_token() {
+        backend()?.logout(&token).await?;
+    }
+    set_session_cookie(None);
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// The logged-in user, or `None`.
+#[server]
+pub async fn current_user() -> Result<Option<UserSummary>, Problem> {
+    use super::backend::{backend, session_token};
+    match session_token() {
+        Some(token) => backend()?.user_for_token(&token).await,
+        None => Ok(None),
+    }
+}
+
+/// Only same-site paths are followed after login, so a crafted link cannot send a user elsewhere.
+pub fn safe_next(next: Option<String>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
+        _ => "/campaigns".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_only_follows_local_paths() {
+        assert_eq!(safe_next(Some("/invite/abc".into())), "/invite/abc");
+        assert_eq!(safe_next(Some("//evil.example".into())), "/campaigns");
+        assert_eq!(safe_next(Some("https://evil.example".into())), "/campaigns");
+        assert_eq!(safe_next(Some("/\\evil.example".into())), "/campaigns");
+        assert_eq!(safe_next(None), "/campaigns");
+    }
+}

@@ -1,0 +1,84 @@
+//! Campaign server functions: list, create, invite, join, characters and the session lifecycle.
+
+use crate::domain::campaign::{SessionAction, SessionStatus};
+use crate::domain::ids::{CampaignId, SessionId};
+use crate::domain::views::{CampaignSummary, CampaignView, InvitePreview};
+use crate::domain::Problem;
+use leptos::prelude::*;
+
+/// The caller's campaigns.
+#[server]
+pub async fn list_campaigns() -> Result<Vec<CampaignSummary>, Problem> {
+    use super::backend::{backend, require_user};
+    let user = require_user().await?;
+    backend()?.campaigns(&user.id).await
+}
+
+/// Creates a campaign with the caller as GM and opens it.
+#[server]
+pub async fn create_campaign(name: String) -> Result<CampaignId, Problem> {
+    use super::backend::{backend, require_user};
+    let user = require_user().await?;
+    let id = backend()?.create_campaign(&user.id, &name).await?;
+    leptos_axum::redirect(&format!("/campaigns/{id}"));
+    Ok(id)
+}
+
+/// The campaign page's data; members only (others get `not_found`).
+#[server]
+pub async fn get_campaign(campaign_id: CampaignId) -> Result<CampaignView, Problem> {
+    use super::backend::{backend, require_user};
+    let user = require_user().await?;
+    backend()?.campaign_view(&user.id, &campaign_id).await
+}
+
+/// Creates an invite code; GMs only.
+#[server]
+pub async fn create_invite(campaign_id: CampaignId) -> Result<String, Problem> {
+    use super::backend::{backend, require_user};
+    let user = require_user().await?;
+    backend()?.create_invite(&user.id, &campaign_id).await
+}
+
+/// What an invite code opens.
+#[server]
+pub async fn get_invite(code: String) -> Result<InvitePreview, Problem> {
+    use super::backend::{backend, require_user};
+    let user = require_user().await?;
+    backend()?.invite_preview(&user.id, &code).await
+}
+
+/// Joins the invite's campaign as a player and opens it.
+#[server]
+pub async fn accept_invite(code: String) -> Result<CampaignId, Problem> {
+    use super::backend::{backend, require_user};
+    let user = require_user().await?;
+    let id = backend()?.accept_invite(&user.id, &code).await?;
+    leptos_axum::redirect(&format!("/campaigns/{id}"));
+    Ok(id)
+}
+
+/// Creates a character the caller controls.
+#[server]
+pub async fn create_character(campaign_id: CampaignId, name: String) -> Result<(), Problem> {
+    use super::backend::{backend, require_user};
+    let user = require_user().await?;
+    backend()?.create_character(&user.id, &campaign_id, &name).await?;
+    Ok(())
+}
+
+/// Creates a scheduled session (and its channel); GMs only.
+#[server]
+pub async fn create_session(campaign_id: CampaignId, title: String) -> Result<SessionId, Problem> {
+    use super::backend::{backend, require_user};
+    let user = require_user().await?;
+    backend()?.create_session(&user.id, &campaign_id, &title).await
+}
+
+/// Starts, pauses or ends a session; GMs only.
+#[server]
+pub async fn change_session(session_id: SessionId, action: SessionAction) -> Result<SessionStatus, Problem> {
+    use super::backend::{backend, require_user};
+    let user = require_user().await?;
+    backend()?.change_session(&user.id, &session_id, action).await
+}

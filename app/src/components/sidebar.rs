@@ -1,0 +1,82 @@
+//! The campaign sidebar: its sessions (each a channel), members and characters.
+
+use crate::api::campaigns::CreateCharacter;
+use crate::components::problem::ProblemNotice;
+use crate::domain::campaign::{Role, SessionStatus};
+use crate::domain::views::CampaignView;
+use leptos::prelude::*;
+
+/// Lists sessions as channel links, with their status in words.
+#[component]
+pub fn SessionList(campaign: CampaignView, selected: Option<String>) -> impl IntoView {
+    view! {
+        <h2 class="section-title">"Sessions"</h2>
+        <ul data-testid="session-list" class="space-y-1">
+            {campaign.sessions.into_iter().map(|session| {
+                let is_selected = selected.as_deref() == Some(session.id.as_str());
+                let href = format!("/campaigns/{}/sessions/{}", campaign.id, session.id);
+                view! {
+                    <li>
+                        <a data-testid="session-link" data-status=session.status.as_str() href=href
+                            aria-current=is_selected.then_some("page")
+                            class=if is_selected { "channel channel-selected" } else { "channel" }>
+                            <span class="truncate"># {session.title}</span>
+                            <span class="text-xs text-slate-400">{status_words(session.status)}</span>
+                        </a>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// The status of a session in words with a symbol (never colour alone).
+pub fn status_words(status: SessionStatus) -> &'static str {
+    match status {
+        SessionStatus::Scheduled => "◇ scheduled",
+        SessionStatus::Active => "● live",
+        SessionStatus::Paused => "⏸ paused",
+        SessionStatus::Ended => "■ ended",
+    }
+}
+
+/// Members by role, and characters with their controllers; any member can add a character they control.
+#[component]
+pub fn PeoplePanel(campaign: CampaignView, on_change: Callback<()>) -> impl IntoView {
+    let create = ServerAction::<CreateCharacter>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = create.value().get() {
+            on_change.run(());
+        }
+    });
+    view! {
+        <h2 class="section-title">"Members"</h2>
+        <ul data-testid="member-list" class="space-y-0.5 text-sm">
+            {campaign.members.into_iter().map(|member| view! {
+                <li data-testid="member">
+                    {member.username}
+                    {(member.role == Role::Gm).then(|| view! { <span class="ml-1 text-xs text-indigo-300">"(GM)"</span> })}
+                </li>
+            }).collect_view()}
+        </ul>
+        <h2 class="section-title">"Characters"</h2>
+        <ul data-testid="character-list" class="space-y-0.5 text-sm">
+            {campaign.characters.into_iter().map(|character| view! {
+                <li data-testid="character">
+                    {character.name}
+                    <span class="ml-1 text-xs text-slate-500">{format!("({})", character.controller_names.join(", "))}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+        <ActionForm action=create>
+            <input type="hidden" name="campaign_id" value=campaign.id.to_string() />
+            <label for="character-name" class="sr-only">"New character name"</label>
+            <div class="mt-2 flex gap-1">
+                <input id="character-name" data-testid="character-name" name="name" required placeholder="New character"
+                    class="field mt-0 flex-1 py-1 text-sm" />
+                <button data-testid="character-create" type="submit" class="btn-quiet">"Add"</button>
+            </div>
+        </ActionForm>
+        <ProblemNotice problem=Signal::derive(move || create.value().get().and_then(Result::err)) testid="character-error" />
+    }
+}

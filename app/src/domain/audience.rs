@@ -1,0 +1,155 @@
+//! Who may see a message: the one visibility rule, used by fan-out, replay, history and the UI alike.
+//!
+//! The server turns a sender's hints into an *effective* [`Audience`] when the message is created and stores it
+//! on the message, so replaying history never recomputes policy from settings that may have changed since.
+
+use super::campaign::Role;
+use super::ids::UserId;
+use super::message::Message;
+use serde::{Deserialize, Serialize};
+
+/// How wide a message's audience is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AudienceScope {
+    /// Every member who can read the channel.
+    All,
+    /// The sender and the campaign's GMs.
+    GmOnly,
+    /// The sender and the listed users (a whisper).
+    Targets,
+}
+
+impl AudienceScope {
+    /// The scope as stored and used in the `data-audience` test hook.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::GmOnly => "gm_only",
+            Self::Targets => "targets",
+        }
+    }
+
+    /// Parses a stored scope.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "all" => Some(Self::All),
+            "gm_only" => Some(Self::GmOnly),
+            "targets" => Some(Self::Targets),
+            _ => None,
+        }
+    }
+}
+
+/// The effective audience stored on a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Audience {
+    /// How wide.
+    pub scope: AudienceScope,
+    /// For `targets`: every user who may read it besides the sender (controllers of whispered characters are
+    /// expanded into users when the message is created). Empty for other scopes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<UserId>,
+}
+
+impl Audience {
+    /// Everyone in the channel.
+    pub fn all() -> Self {
+        Self {
+            scope: AudienceScope::All,
+            targets: Vec::new(),
+        }
+    }
+}
+
+/// What the visibility rule needs to know about the person looking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewer {
+    /// Who is looking.
+    pub user_id: UserId,
+    /// Their role in the channel's campaign.
+    pub role: Role,
+}
+
+/// Whether `viewer` may see `message`. The sender always sees their own message; `all` reaches every member
+/// of the channel (channel membership is checked before this is asked); `gm_only` reaches GMs; `targets`
+/// reaches the listed users.
+pub fn can_see(viewer: &Viewer, message: &Message) -> bool {
+    if message.sender_id.as_ref() == Some(&viewer.user_id) {
+        return true;
+    }
+    match message.audience.scope {
+        AudienceScope::All => true,
+        AudienceScope::GmOnly => viewer.role == Role::Gm,
+        AudienceScope::Targets => message.audience.targets.contains(&viewer.user_id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::actor::Actor;
+    use crate::domain::ids::{ChannelId, MessageId};
+    use crate::domain::message::MessageKind;
+
+    fn message_from(sender: &str, audience: Audience) -> Message {
+        Message {
+            message_id: MessageId::from("m1"),
+            channel_id: ChannelId::from("c1"),
+            sequence_id: 1,
+            sent_at: 0,
+            kind: MessageKind::Text,
+            actor: Actor::participant(sender, sender),
+            sender_id: Some(UserId::from(sender)),
+            body: "hi".into(),
+            mentions: Vec::new(),
+            audience,
+            client_message_id: None,
+        }
+    }
+
+    fn viewer(id: &str, role: Role) -> Viewer {
+        Viewer {
+            user_id: UserId::from(id),
+            role,
+        }
+    }
+
+    #[test]
+    fn everyone_sees_messages_for_all() {
+        let message = message_from("alice", Audience::all());
+        for role in [Role::Gm, Role::Player, Role::Observer] {
+            assert!(can_see(&viewer("bob", role), &message));
+        }
+    }
+
+    #[test]
+    fn gm_only_reaches_gms_and_the_sender() {
+        let message = message_from(
+            "alice",
+            Audience {
+                scope: AudienceScope::GmOnly,
+                targets: vec![],
+            },
+        );
+        assert!(can_see(&viewer("gm", Role::Gm), &message));
+        assert!(can_see(&viewer("alice", Role::Player), &message));
+        assert!(!can_see(&viewer("bob", Role::Player), &message));
+        assert!(!can_see(&viewer("olga", Role::Observer), &message));
+    }
+
+    #[test]
+    fn targets_reach_only_listed_users_and_the_sender() {
+        let message = message_from(
+            "alice",
+            Audience {
+                scope: AudienceScope::Targets,
+                targets: vec![UserId::from("bob")],
+            },
+        );
+        assert!(can_see(&viewer("bob", Role::Player), &message));
+        assert!(can_see(&viewer("alice", Role::Player), &message));
+        assert!(!can_see(&viewer("carol", Role::Player), &message));
+        assert!(!can_see(&viewer("gm", Role::Gm), &message));
+    }
+}

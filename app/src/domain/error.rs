@@ -1,0 +1,156 @@
+//! The one error type every surface speaks: server functions, the WebSocket feed and the REST API.
+//!
+//! A [`Problem`] has a stable machine-readable [`ErrorCode`], a sentence for people and a hint that says what to
+//! do next. Internal causes (SQL errors, I/O) are logged on the server and never put in a `Problem`.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Stable error codes. They are part of the public protocol: never rename one, only add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Input failed a validation rule; the message names the field.
+    InvalidInput,
+    /// The username is taken.
+    UsernameTaken,
+    /// Username or password is wrong. One code for both, so accounts cannot be probed.
+    InvalidCredentials,
+    /// The request needs a logged-in user.
+    NotAuthenticated,
+    /// The thing does not exist, or the requester may not see it (the two look the same).
+    NotFound,
+    /// The requester may see the thing but not do this to it.
+    Forbidden,
+    /// The invite code is unknown or expired.
+    InviteInvalid,
+    /// Posting in a session room needs an active session.
+    SessionNotActive,
+    /// The requested session transition is not allowed from the current state.
+    InvalidTransition,
+    /// A frame was not valid JSON or not a known frame type.
+    MalformedFrame,
+    /// A frame was larger than the protocol allows.
+    FrameTooLarge,
+    /// A message body was empty or too long.
+    InvalidBody,
+    /// The requested speaking mode is not allowed for this member here.
+    ModeNotAllowed,
+    /// The requested audience is not allowed for this member here.
+    AudienceNotAllowed,
+    /// The connection sent too much too quickly.
+    RateLimited,
+    /// Something failed on the server; it has been logged.
+    Internal,
+    /// The request did not reach the server or its answer was lost.
+    Network,
+}
+
+impl ErrorCode {
+    /// The code as it appears on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidInput => "invalid_input",
+            Self::UsernameTaken => "username_taken",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::NotAuthenticated => "not_authenticated",
+            Self::NotFound => "not_found",
+            Self::Forbidden => "forbidden",
+            Self::InviteInvalid => "invite_invalid",
+            Self::SessionNotActive => "session_not_active",
+            Self::InvalidTransition => "invalid_transition",
+            Self::MalformedFrame => "malformed_frame",
+            Self::FrameTooLarge => "frame_too_large",
+            Self::InvalidBody => "invalid_body",
+            Self::ModeNotAllowed => "mode_not_allowed",
+            Self::AudienceNotAllowed => "audience_not_allowed",
+            Self::RateLimited => "rate_limited",
+            Self::Internal => "internal",
+            Self::Network => "network",
+        }
+    }
+}
+
+/// A typed error for people and programs: what went wrong and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// Stable code for programs.
+    pub code: ErrorCode,
+    /// One sentence for people.
+    pub message: String,
+    /// What to do next.
+    pub hint: String,
+}
+
+impl Problem {
+    /// A problem with the given code, message and hint.
+    pub fn new(code: ErrorCode, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    /// Input failed a rule; `message` names the field and the rule.
+    pub fn invalid(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidInput, message, hint)
+    }
+
+    /// The request needs a login.
+    pub fn not_authenticated() -> Self {
+        Self::new(
+            ErrorCode::NotAuthenticated,
+            "You are not logged in.",
+            "Log in and try again.",
+        )
+    }
+
+    /// Missing or not visible: deliberately the same answer.
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            ErrorCode::NotFound,
+            format!("No such {what}."),
+            "Check the link, or ask the game master for an invite.",
+        )
+    }
+
+    /// The requester may not do this.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Forbidden, message, "Ask a game master of this campaign.")
+    }
+
+    /// Something broke on the server; details are in the server log only.
+    pub fn internal() -> Self {
+        Self::new(
+            ErrorCode::Internal,
+            "Something went wrong on the server.",
+            "Try again in a moment; the error has been logged.",
+        )
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.message, self.code.as_str())
+    }
+}
+
+impl std::error::Error for Problem {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_their_wire_names() {
+        for code in [
+            ErrorCode::SessionNotActive,
+            ErrorCode::MalformedFrame,
+            ErrorCode::InvalidCredentials,
+        ] {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! The WebSocket protocol: JSON text frames tagged by `type`. `docs/protocol.md` documents every frame with
+//! examples; a change here must change that page too.
+
+use super::campaign::SessionStatus;
+use super::error::{ErrorCode, Problem};
+use super::ids::{ChannelId, SessionId};
+use super::message::Message;
+use serde::{Deserialize, Serialize};
+
+/// Frames a client sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum ClientFrame {
+    /// Subscribe to a channel. With `last_sequence_id`, every visible message after it is replayed as
+    /// `chat.message` frames; without it, the latest page arrives as one `chat.history` frame.
+    #[serde(rename = "chat.join")]
+    Join {
+        channel_id: ChannelId,
+        #[serde(default)]
+        last_sequence_id: Option<i64>,
+    },
+    /// Post a message. `mode`, `character_id` and `audience` are hints the server may refuse, never widen.
+    #[serde(rename = "chat.send")]
+    Send {
+        channel_id: ChannelId,
+        client_message_id: String,
+        body: String,
+        #[serde(default)]
+        mode: Option<String>,
+        #[serde(default)]
+        character_id: Option<String>,
+        #[serde(default)]
+        audience: Option<serde_json::Value>,
+    },
+    /// Ask for the page of visible messages before `before_sequence_id` (or the latest page).
+    #[serde(rename = "chat.history.before")]
+    HistoryBefore {
+        channel_id: ChannelId,
+        #[serde(default)]
+        before_sequence_id: Option<i64>,
+        #[serde(default)]
+        limit: Option<u32>,
+    },
+    /// Stop receiving a channel's live messages.
+    #[serde(rename = "chat.leave")]
+    Leave { channel_id: ChannelId },
+    /// Keep-alive; answered with `pong` carrying the same nonce.
+    #[serde(rename = "ping")]
+    Ping {
+        #[serde(default)]
+        nonce: Option<u64>,
+    },
+}
+
+/// The state of a session room as the composer needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomState {
+    /// The session the room belongs to.
+    pub session_id: SessionId,
+    /// Its current status; posting is open only while `active`.
+    pub status: SessionStatus,
+}
+
+/// Frames the server sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum ServerFrame {
+    /// The join succeeded. `latest_sequence_id` is the channel's newest sequence id at join time.
+    #[serde(rename = "chat.joined")]
+    Joined {
+        channel_id: ChannelId,
+        latest_sequence_id: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<RoomState>,
+    },
+    /// A message the receiver may see, live or replayed.
+    #[serde(rename = "chat.message")]
+    Message { message: Message },
+    /// The sender's message is durably committed (or was already: `duplicate` is true).
+    #[serde(rename = "chat.ack")]
+    Ack {
+        channel_id: ChannelId,
+        client_message_id: String,
+        message_id: String,
+        sequence_id: i64,
+        #[serde(default)]
+        duplicate: bool,
+    },
+    /// A request failed; nothing was stored. `client_message_id` names the failed send, if it was one.
+    #[serde(rename = "chat.error")]
+    Error {
+        code: ErrorCode,
+        message: String,
+        hint: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_message_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        channel_id: Option<ChannelId>,
+    },
+    /// A page of visible messages, oldest first. `has_more` says whether older ones exist.
+    #[serde(rename = "chat.history")]
+    History {
+        channel_id: ChannelId,
+        messages: Vec<Message>,
+        has_more: bool,
+    },
+    /// A session room's status changed (the GM started, paused or ended it).
+    #[serde(rename = "chat.room")]
+    Room { channel_id: ChannelId, room: RoomState },
+    /// Answer to `ping`.
+    #[serde(rename = "pong")]
+    Pong {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nonce: Option<u64>,
+    },
+}
+
+impl ServerFrame {
+    /// An error frame from a [`Problem`], optionally naming the send and channel it answers.
+    pub fn error(problem: Problem, client_message_id: Option<String>, channel_id: Option<ChannelId>) -> Self {
+        Self::Error {
+            code: problem.code,
+            message: problem.message,
+            hint: problem.hint,
+            client_message_id,
+            channel_id,
+        }
+    }
+
+    /// The frame as JSON text. Serialising these types cannot fail (string keys, no maps of non-strings).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| {
+            r#"{"type":"chat.error","code":"internal","message":"Could not encode a frame.","hint":"Reconnect."}"#
+                .to_owned()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_frames_parse_from_documented_json() {
+        let join: ClientFrame =
+            serde_json::from_str(r#"{"type":"chat.join","channel_id":"C1","last_sequence_id":7}"#).unwrap();
+        assert_eq!(
+            join,
+            ClientFrame::Join {
+                channel_id: ChannelId::from("C1"),
+                last_sequence_id: Some(7)
+            }
+        );
+        let send: ClientFrame =
+            serde_json::from_str(r#"{"type":"chat.send","channel_id":"C1","client_message_id":"k1","body":"hello"}"#)
+                .unwrap();
+        assert!(matches!(send, ClientFrame::Send { ref body, mode: None, .. } if body == "hello"));
+        assert!(serde_json::from_str::<ClientFrame>(r#"{"type":"chat.nope"}"#).is_err());
+    }
+
+    #[test]
+    fn server_frames_carry_their_type_tag() {
+        let frame = ServerFrame::error(Problem::internal(), Some("k1".into()), None);
+        let json: serde_json::Value = serde_json::from_str(&frame.to_json()).unwrap();
+        assert_eq!(json["type"], "chat.error");
+        assert_eq!(json["code"], "internal");
+        assert_eq!(json["client_message_id"], "k1");
+        assert!(json.get("channel_id").is_none());
+    }
+}

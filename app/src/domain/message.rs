@@ -1,0 +1,87 @@
+//! The message fact, as stored and as sent on the wire.
+
+use super::actor::Actor;
+use super::audience::Audience;
+use super::ids::{ChannelId, MessageId, UserId};
+use serde::{Deserialize, Serialize};
+
+/// What a message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    /// Something said.
+    Text,
+    /// An action (`/me`).
+    Emote,
+    /// A dice roll.
+    Roll,
+    /// A notice addressed to people (a mention, a membership change).
+    Notification,
+    /// A notice from the server about the room (session started, ended).
+    System,
+}
+
+impl MessageKind {
+    /// The kind as stored and used in the `data-kind` test hook.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Emote => "emote",
+            Self::Roll => "roll",
+            Self::Notification => "notification",
+            Self::System => "system",
+        }
+    }
+
+    /// Parses a stored kind.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "text" => Some(Self::Text),
+            "emote" => Some(Self::Emote),
+            "roll" => Some(Self::Roll),
+            "notification" => Some(Self::Notification),
+            "system" => Some(Self::System),
+            _ => None,
+        }
+    }
+}
+
+/// A resolved mention: ids plus the label as it read when the message was sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    /// `participant` or `character`.
+    pub kind: String,
+    /// The user or character id.
+    pub id: String,
+    /// The name as typed and resolved.
+    pub label: String,
+}
+
+/// An immutable message fact. Edits and deletes are later facts that refer to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    /// Server-generated ULID; the client de-duplicates its timeline by it.
+    pub message_id: MessageId,
+    /// The timeline it belongs to.
+    pub channel_id: ChannelId,
+    /// Position in the channel: monotonic, gap-free among committed messages, never reused.
+    pub sequence_id: i64,
+    /// When the server committed it, in milliseconds since the Unix epoch (UTC).
+    pub sent_at: i64,
+    /// What it is.
+    pub kind: MessageKind,
+    /// The effective speaker.
+    pub actor: Actor,
+    /// The user who sent it (`None` for system messages). The sender always sees their own message.
+    pub sender_id: Option<UserId>,
+    /// The text as typed.
+    pub body: String,
+    /// Resolved mentions.
+    #[serde(default)]
+    pub mentions: Vec<Mention>,
+    /// The effective audience.
+    pub audience: Audience,
+    /// The sender's idempotency key, so the sender's client can match the message to its pending send.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_message_id: Option<String>,
+}

@@ -1,0 +1,26 @@
+//! Pure shared logic of Tabletalk, compiled for the browser and the server alike.
+//!
+//! Nothing here imports leptos, axum, sqlx, tokio or web APIs: the same rules must give the same answers in the
+//! composer (before a message is sent) and on the server (where they are enforced).
+//!
+//! - [`ids`]: typed identifiers, so a channel id can never be passed where a user id is meant.
+//! - [`error`]: the one transport-neutral error type ([`Problem`]) with a stable code, a message and a hint.
+//! - [`validate`]: input rules (usernames, passwords, names, message bodies) and the limits they enforce.
+//! - [`campaign`]: roles and the session lifecycle state machine.
+//! - [`actor`], [`audience`], [`message`]: the message fact and who may see it ([`audience::can_see`]).
+//! - [`frames`]: the WebSocket wire protocol, documented in `docs/protocol.md`.
+//! - [`views`]: the read models pages receive from server functions.
+//! - [`backoff`]: the reconnect schedule of the client feed.
+
+pub mod actor;
+pub mod audience;
+pub mod backoff;
+pub mod campaign;
+pub mod error;
+pub mod frames;
+pub mod ids;
+pub mod message;
+pub mod validate;
+pub mod views;
+
+pub use error::{ErrorCode, Problem};

@@ -1,0 +1,139 @@
+//! Input rules shared by the forms (instant feedback) and the server (enforcement), and the protocol limits.
+
+use super::error::{ErrorCode, Problem};
+
+/// Shortest allowed username.
+pub const USERNAME_MIN: usize = 3;
+/// Longest allowed username.
+pub const USERNAME_MAX: usize = 32;
+/// Shortest allowed password: long enough to resist guessing, short enough to type at a table.
+pub const PASSWORD_MIN: usize = 8;
+/// Longest accepted password; hashing cost grows with length, so unbounded input would be a denial of service.
+pub const PASSWORD_MAX: usize = 256;
+/// Longest name of a campaign, session or character.
+pub const NAME_MAX: usize = 80;
+/// Longest message body in characters (a long in-character speech fits; a pasted novel does not).
+pub const BODY_MAX_CHARS: usize = 4000;
+/// Largest accepted client frame in bytes; larger frames are answered with `frame_too_large`.
+pub const FRAME_MAX_BYTES: usize = 64 * 1024;
+/// Largest history page a client may ask for.
+pub const HISTORY_PAGE_MAX: u32 = 200;
+/// History page size used when the client does not say.
+pub const HISTORY_PAGE_DEFAULT: u32 = 50;
+
+/// Checks a username and returns it normalised (trimmed, lower-case): names compare case-insensitively.
+pub fn username(raw: &str) -> Result<String, Problem> {
+    let name = raw.trim().to_lowercase();
+    let count = name.chars().count();
+    if count < USERNAME_MIN || count > USERNAME_MAX {
+        return Err(Problem::invalid(
+            format!("A username has {USERNAME_MIN} to {USERNAME_MAX} characters."),
+            "Pick a name such as \"alice\" or \"gm_bob\".",
+        ));
+    }
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.');
+    if !name.chars().all(allowed) || !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err(Problem::invalid(
+            "A username uses letters, digits, '_', '-' and '.', and starts with a letter or digit.",
+            "Remove spaces and other symbols.",
+        ));
+    }
+    Ok(name)
+}
+
+/// Checks a new password's length; the password itself is never changed or trimmed.
+pub fn password(raw: &str) -> Result<(), Problem> {
+    let count = raw.chars().count();
+    if count < PASSWORD_MIN {
+        return Err(Problem::invalid(
+            format!("A password has at least {PASSWORD_MIN} characters."),
+            "A short phrase is easy to remember and hard to guess.",
+        ));
+    }
+    if count > PASSWORD_MAX {
+        return Err(Problem::invalid(
+            format!("A password has at most {PASSWORD_MAX} characters."),
+            "Use a shorter phrase.",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a display name (campaign, session, character) and returns it trimmed.
+pub fn name(field: &str, raw: &str) -> Result<String, Problem> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(Problem::invalid(format!("The {field} needs a name."), "Type a name."));
+    }
+    if trimmed.chars().count() > NAME_MAX {
+        return Err(Problem::invalid(
+            format!("The {field} name has at most {NAME_MAX} characters."),
+            "Shorten the name.",
+        ));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(Problem::invalid(
+            format!("The {field} name contains control characters."),
+            "Remove line breaks and tabs.",
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Checks a message body: not blank, not longer than [`BODY_MAX_CHARS`]. The body is stored as typed.
+pub fn body(raw: &str) -> Result<(), Problem> {
+    if raw.trim().is_empty() {
+        return Err(Problem::new(
+            ErrorCode::InvalidBody,
+            "The message is empty.",
+            "Type something before sending.",
+        ));
+    }
+    let count = raw.chars().count();
+    if count > BODY_MAX_CHARS {
+        return Err(Problem::new(
+            ErrorCode::InvalidBody,
+            format!("The message has {count} characters; the limit is {BODY_MAX_CHARS}."),
+            "Split it into several messages.",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_normalised_and_checked() {
+        assert_eq!(username("  Alice ").unwrap(), "alice");
+        assert_eq!(username("gm_bob.2").unwrap(), "gm_bob.2");
+        for bad in ["ab", "has space", "_leading", "émile", &"x".repeat(33), ""] {
+            let err = username(bad).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidInput, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn passwords_need_eight_characters() {
+        assert!(password("1234567").is_err());
+        assert!(password("12345678").is_ok());
+        assert!(password(&"x".repeat(PASSWORD_MAX + 1)).is_err());
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(name("campaign", "  Curse of Strahd ").unwrap(), "Curse of Strahd");
+        assert!(name("campaign", "   ").is_err());
+        assert!(name("campaign", "a\nb").is_err());
+        assert!(name("campaign", &"x".repeat(NAME_MAX + 1)).is_err());
+    }
+
+    #[test]
+    fn bodies_are_not_blank_and_bounded() {
+        assert_eq!(body(" \n ").unwrap_err().code, ErrorCode::InvalidBody);
+        assert!(body("hello").is_ok());
+        assert!(body(&"é".repeat(BODY_MAX_CHARS)).is_ok());
+        assert!(body(&"é".repeat(BODY_MAX_CHARS + 1)).is_err());
+    }
+}

@@ -1,0 +1,242 @@
+//! The live feed of one channel: a WebSocket that joins the selected channel, keeps the timeline, resends the
+//! outbox after a reconnect, and reconnects by itself with backoff and jitter.
+//!
+//! [`ChatFeed`] holds only signals, so the server can render a page with an empty, "connecting" feed; the socket
+//! task exists only in the browser (`socket`, built with `hydrate`).
+
+#[cfg(feature = "hydrate")]
+mod socket;
+
+use crate::domain::frames::{ClientFrame, RoomState, ServerFrame};
+use crate::domain::ids::ChannelId;
+use crate::domain::message::Message;
+use crate::domain::validate::HISTORY_PAGE_DEFAULT;
+use crate::domain::Problem;
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+/// What the connection indicator shows (`data-state` of the `connection` test hook).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectionState {
+    /// Opening the socket or waiting for `chat.joined`.
+    Connecting,
+    /// Joined: messages flow both ways.
+    Live,
+    /// No connection; a retry is scheduled (or waits for the network to come back).
+    Offline,
+}
+
+impl ConnectionState {
+    /// The `data-state` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Connecting => "connecting",
+            Self::Live => "live",
+            Self::Offline => "offline",
+        }
+    }
+}
+
+/// A message the user sent that the server has not acknowledged yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingSend {
+    /// The idempotency key; resending with it never creates a second message.
+    pub client_message_id: String,
+    /// The channel it goes to.
+    pub channel_id: ChannelId,
+    /// The text.
+    pub body: String,
+}
+
+/// Commands from the page to the socket task (which exists in the browser build only).
+#[derive(Debug, Clone)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub(crate) enum Command {
+    /// Send this frame now if connected (otherwise the outbox covers sends).
+    Frame(ClientFrame),
+    /// The selected channel changed: join it.
+    Rejoin,
+    /// The browser lost its network: close the socket and wait.
+    NetworkDown,
+    /// The browser's network is back: reconnect now.
+    NetworkUp,
+    /// The page is going away.
+    Stop,
+}
+
+/// The reactive state of the live feed. `Copy`, so components can take it by value.
+#[derive(Clone, Copy)]
+pub struct ChatFeed {
+    /// Connection indicator.
+    pub state: RwSignal<ConnectionState>,
+    /// The channel being shown.
+    pub channel: RwSignal<Option<ChannelId>>,
+    /// Visible messages by sequence id: replays and retries overwrite instead of duplicating.
+    pub messages: RwSignal<BTreeMap<i64, Message>>,
+    /// The outbox, oldest first.
+    pub pending: RwSignal<Vec<PendingSend>>,
+    /// The session room's state (posting open or closed), once joined.
+    pub room: RwSignal<Option<RoomState>>,
+    /// Whether older messages exist than the oldest shown.
+    pub has_more: RwSignal<bool>,
+    /// Whether an older page has been asked for and not yet arrived.
+    pub loading_older: RwSignal<bool>,
+    /// The last refusal, shown in `composer-error`.
+    pub error: RwSignal<Option<Problem>>,
+    /// Text of a refused send, handed back to the composer so nothing typed is lost.
+    pub returned_draft: RwSignal<Option<String>>,
+    commands: StoredValue<Option<futures::channel::mpsc::UnboundedSender<Command>>>,
+}
+
+impl ChatFeed {
+    /// Creates the feed; in the browser this also starts its socket task, stopped when the owner is cleaned up.
+    pub fn new() -> Self {
+        let feed = Self {
+            state: RwSignal::new(ConnectionState::Connecting),
+            channel: RwSignal::new(None),
+            messages: RwSignal::new(BTreeMap::new()),
+            pending: RwSignal::new(Vec::new()),
+            room: RwSignal::new(None),
+            has_more: RwSignal::new(false),
+            loading_older: RwSignal::new(false),
+            error: RwSignal::new(None),
+            returned_draft: RwSignal::new(None),
+            commands: StoredValue::new(None),
+        };
+        #[cfg(feature = "hydrate")]
+        socket::start(feed);
+        feed
+    }
+
+    /// Shows `channel`: clears the timeline and joins it (no-op when it is already shown).
+    pub fn select(&self, channel: Option<ChannelId>) {
+        if self.channel.get_untracked() == channel {
+            return;
+        }
+        self.channel.set(channel);
+        self.messages.set(BTreeMap::new());
+        self.room.set(None);
+        self.has_more.set(false);
+        self.error.set(None);
+        self.command(Command::Rejoin);
+    }
+
+    /// Queues `body` for the selected channel; it is sent now if connected, or after the next reconnect.
+    pub fn send(&self, body: String) {
+        let Some(channel_id) = self.channel.get_untracked() else {
+            return;
+        };
+        let client_message_id = ulid::Ulid::generate().to_string();
+        self.error.set(None);
+        self.pending.update(|pending| {
+            pending.push(PendingSend {
+                client_message_id: client_message_id.clone(),
+                channel_id: channel_id.clone(),
+                body: body.clone(),
+            })
+        });
+        self.command(Command::Frame(ClientFrame::Send {
+            channel_id,
+            client_message_id,
+            body,
+            mode: None,
+            character_id: None,
+            audience: None,
+        }));
+    }
+
+    /// Asks for the page before the oldest message shown.
+    pub fn load_older(&self) {
+        let Some(channel_id) = self.channel.get_untracked() else {
+            return;
+        };
+        if self.loading_older.get_untracked() || !self.has_more.get_untracked() {
+            return;
+        }
+        let before = self.messages.with_untracked(|m| m.keys().next().copied());
+        self.loading_older.set(true);
+        self.command(Command::Frame(ClientFrame::HistoryBefore {
+            channel_id,
+            before_sequence_id: before,
+            limit: Some(HISTORY_PAGE_DEFAULT),
+        }));
+    }
+
+    fn command(&self, command: Command) {
+        self.commands.with_value(|sender| {
+            if let Some(sender) = sender {
+                let _ = sender.unbounded_send(command);
+            }
+        });
+    }
+
+    /// Applies one server frame to the feed's state. Frames for another channel (late answers after a switch)
+    /// are ignored. Returns true when the frame completed a join, so the caller resends the outbox.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    pub(crate) fn apply(&self, frame: ServerFrame) -> bool {
+        let current = self.channel.get_untracked();
+        let is_current = |channel: &ChannelId| current.as_ref() == Some(channel);
+        match frame {
+            ServerFrame::Joined { channel_id, room, .. } if is_current(&channel_id) => {
+                self.room.set(room);
+                self.state.set(ConnectionState::Live);
+                return true;
+            }
+            ServerFrame::History {
+                channel_id,
+                messages,
+                has_more,
+            } if is_current(&channel_id) => {
+                self.messages.update(|all| {
+                    for message in messages {
+                        all.insert(message.sequence_id, message);
+                    }
+                });
+                self.has_more.set(has_more);
+                self.loading_older.set(false);
+            }
+            ServerFrame::Message { message } if is_current(&message.channel_id) => {
+                if let Some(key) = &message.client_message_id {
+                    self.pending.update(|p| p.retain(|s| &s.client_message_id != key));
+                }
+                self.messages.update(|all| {
+                    all.insert(message.sequence_id, message);
+                });
+            }
+            ServerFrame::Ack { client_message_id, .. } => {
+                self.pending
+                    .update(|p| p.retain(|s| s.client_message_id != client_message_id));
+            }
+            ServerFrame::Error {
+                code,
+                message,
+                hint,
+                client_message_id,
+                ..
+            } => {
+                if let Some(key) = client_message_id {
+                    let mut refused = None;
+                    self.pending.update(|p| {
+                        if let Some(index) = p.iter().position(|s| s.client_message_id == key) {
+                            refused = Some(p.remove(index).body);
+                        }
+                    });
+                    if refused.is_some() {
+                        self.returned_draft.set(refused);
+                    }
+                }
+                self.loading_older.set(false);
+                self.error.set(Some(Problem { code, message, hint }));
+            }
+            ServerFrame::Room { channel_id, room } if is_current(&channel_id) => self.room.set(Some(room)),
+            _ => {}
+        }
+        false
+    }
+}
+
+impl Default for ChatFeed {
+    fn default() -> Self {
+        Self::new()
+    }
+}

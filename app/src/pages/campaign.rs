@@ -1,0 +1,118 @@
+//! `/campaigns/:campaign_id[/sessions/:session_id]`: the channel sidebar, the selected session's timeline and
+//! the composer. The live feed lives at page level, so refreshing the sidebar never drops the connection.
+
+use crate::api::campaigns::get_campaign;
+use crate::components::composer::Composer;
+use crate::components::connection::ConnectionBadge;
+use crate::components::gm_tools::{GmPanel, SessionControls};
+use crate::components::problem::ProblemNotice;
+use crate::components::sidebar::{status_words, PeoplePanel, SessionList};
+use crate::components::timeline::Timeline;
+use crate::domain::campaign::{Role, SessionStatus};
+use crate::domain::ids::CampaignId;
+use crate::domain::views::{CampaignView, SessionSummary};
+use crate::domain::ErrorCode;
+use crate::feed::ChatFeed;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_location, use_params_map};
+
+/// The campaign page.
+#[component]
+pub fn CampaignPage() -> impl IntoView {
+    let params = use_params_map();
+    let campaign_id = move || CampaignId(params.read().get("campaign_id").unwrap_or_default());
+    let session_param = Memo::new(move |_| params.read().get("session_id"));
+    let refresh = RwSignal::new(0u32);
+    let on_change = Callback::new(move |()| refresh.update(|n| *n += 1));
+    let campaign = Resource::new(move || (campaign_id(), refresh.get()), |(id, _)| get_campaign(id));
+    let feed = ChatFeed::new();
+
+    // Follow the selected session's channel; a room status change (seen live) refreshes the sidebar.
+    Effect::new(move |_| {
+        if let Some(Ok(view)) = campaign.get() {
+            let session = selected_session(&view, session_param.get().as_deref());
+            feed.select(session.map(|s| s.channel_id));
+        }
+    });
+    Effect::new(move |previous: Option<Option<SessionStatus>>| {
+        let status = feed.room.get().map(|room| room.status);
+        if matches!(previous, Some(Some(old)) if Some(old) != status) {
+            refresh.update(|n| *n += 1);
+        }
+        status
+    });
+
+    let location = use_location();
+    view! {
+        <div class="flex h-[calc(100dvh-2.75rem)] flex-col md:flex-row">
+            <aside class="max-h-56 shrink-0 overflow-y-auto border-b border-slate-800 p-3 md:max-h-none md:w-72 md:border-b-0 md:border-r">
+                <Transition fallback=|| view! { <p class="text-slate-400">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match campaign.await {
+                            Ok(view) => {
+                                let selected = selected_session(&view, session_param.get_untracked().as_deref())
+                                    .map(|s| s.id.to_string());
+                                view! { <Sidebar campaign=view selected on_change /> }.into_any()
+                            }
+                            Err(problem) if problem.code == ErrorCode::NotAuthenticated => view! {
+                                <Redirect path=format!("/login?next={}", location.pathname.get_untracked()) />
+                            }.into_any(),
+                            Err(problem) => view! { <ProblemNotice problem=Some(problem) testid="campaign-error" /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </aside>
+            <section class="flex min-h-0 flex-1 flex-col">
+                <header class="flex items-center justify-between gap-2 border-b border-slate-800 px-3 py-2">
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let view = campaign.await.ok()?;
+                            let session = selected_session(&view, session_param.get_untracked().as_deref())?;
+                            let controls = (view.role == Role::Gm).then(|| view! {
+                                <SessionControls session_id=session.id.clone() status=session.status on_change />
+                            });
+                            Some(view! {
+                                <div class="min-w-0">
+                                    <h1 data-testid="channel-title" class="truncate font-semibold"># {session.title}</h1>
+                                    <p data-testid="session-status" data-status=session.status.as_str()
+                                        class="text-xs text-slate-400">{status_words(session.status)}</p>
+                                </div>
+                                {controls}
+                            })
+                        })}
+                    </Transition>
+                    <ConnectionBadge feed />
+                </header>
+                <Show when=move || feed.channel.get().is_some()
+                    fallback=|| view! { <p class="p-6 text-slate-400">"No session yet. A GM can create one in the sidebar."</p> }>
+                    <Timeline feed />
+                    <Composer feed />
+                </Show>
+            </section>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Sidebar(campaign: CampaignView, selected: Option<String>, on_change: Callback<()>) -> impl IntoView {
+    let gm_panel = (campaign.role == Role::Gm).then(|| {
+        view! { <GmPanel campaign_id=campaign.id.clone() on_change /> }
+    });
+    view! {
+        <h1 data-testid="campaign-title" class="mb-2 text-lg font-semibold">{campaign.name.clone()}</h1>
+        <SessionList campaign=campaign.clone() selected />
+        {gm_panel}
+        <PeoplePanel campaign on_change />
+    }
+}
+
+/// The session named in the URL, else the one being played, else the newest.
+fn selected_session(view: &CampaignView, requested: Option<&str>) -> Option<SessionSummary> {
+    let by_id = requested.and_then(|id| view.sessions.iter().find(|s| s.id.as_str() == id));
+    by_id
+        .or_else(|| view.sessions.iter().find(|s| s.status == SessionStatus::Active))
+        .or_else(|| view.sessions.first())
+        .cloned()
+}

@@ -1,0 +1,9 @@
+//! One file per route.
+
+pub mod campaign;
+pub mod campaigns;
+pub mod home;
+pub mod invite;
+pub mod login;
+pub mod not_found;
+pub mod register;

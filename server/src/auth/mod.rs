@@ -1,0 +1,134 @@
+//! Identity: accounts, argon2 password hashes and login sessions (the session cookie's token).
+//!
+//! Hashing runs on the blocking pool, never on the async workers. An unknown username costs the same hash
+//! work as a wrong password and gets the same answer, so neither timing nor wording reveals who has an account.
+
+mod password;
+
+use crate::store::{internal, now_ms, Pool};
+use app::domain::ids::UserId;
+use app::domain::views::UserSummary;
+use app::domain::{validate, ErrorCode, Problem};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+/// How long a login lasts without logging in again.
+const SESSION_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+
+/// Accounts and login sessions.
+#[derive(Clone)]
+pub struct AuthService {
+    pool: Pool,
+}
+
+impl AuthService {
+    /// The service over `pool`.
+    pub fn new(pool: Pool) -> Self {
+        Self { pool }
+    }
+
+    /// Creates an account without logging it in (the CLI's seeding uses this too).
+    pub async fn create_user(&self, username: &str, password: &str) -> Result<UserSummary, Problem> {
+        let username = validate::username(username)?;
+        validate::password(password)?;
+        let hash = password::hash(password.to_owned()).await?;
+        let id = UserId::generate();
+        let inserted = sqlx::query("INSERT INTO users (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)")
+            .bind(id.as_str())
+            .bind(&username)
+            .bind(&hash)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await;
+        match inserted {
+            Ok(_) => Ok(UserSummary { id, username }),
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => Err(Problem::new(
+                ErrorCode::UsernameTaken,
+                format!("The username \"{username}\" is taken."),
+                "Pick another username, or log in if it is yours.",
+            )),
+            Err(error) => Err(internal(error)),
+        }
+    }
+
+    /// Creates an account and logs it in; returns the user and a new session token.
+    pub async fn register(&self, username: &str, password: &str) -> Result<(UserSummary, String), Problem> {
+        let user = self.create_user(username, password).await?;
+        let token = self.open_session(&user.id).await?;
+        Ok((user, token))
+    }
+
+    /// Checks credentials; returns the user and a new session token.
+    pub async fn login(&self, username: &str, password: &str) -> Result<(UserSummary, String), Problem> {
+        let wrong = || {
+            Problem::new(
+                ErrorCode::InvalidCredentials,
+                "Wrong username or password.",
+                "Check both and try again; usernames are not case-sensitive.",
+            )
+        };
+        let name = username.trim().to_lowercase();
+        let row: Option<(String, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE username = ?")
+            .bind(&name)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(internal)?;
+        let valid = password::verify(password.to_owned(), row.as_ref().map(|(_, hash)| hash.clone())).await?;
+        match row {
+            Some((id, _)) if valid => {
+                let user = UserSummary {
+                    id: UserId(id),
+                    username: name,
+                };
+                let token = self.open_session(&user.id).await?;
+                Ok((user, token))
+            }
+            _ => Err(wrong()),
+        }
+    }
+
+    /// Ends the session of `token` (unknown tokens are ignored: logging out twice is fine).
+    pub async fn logout(&self, token: &str) -> Result<(), Problem> {
+        sqlx::query("DELETE FROM login_sessions WHERE token_hash = ?")
+            .bind(token_hash(token))
+            .execute(&self.pool)
+            .await
+            .map_err(internal)?;
+        Ok(())
+    }
+
+    /// The user of a valid, unexpired token.
+    pub async fn user_for_token(&self, token: &str) -> Result<Option<UserSummary>, Problem> {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT u.id, u.username FROM login_sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = ? AND s.expires_at > ?",
+        )
+        .bind(token_hash(token))
+        .bind(now_ms())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(internal)?;
+        Ok(row.map(|(id, username)| UserSummary {
+            id: UserId(id),
+            username,
+        }))
+    }
+
+    async fn open_session(&self, user: &UserId) -> Result<String, Problem> {
+        let token = hex::encode(rand::rng().random::<[u8; 32]>());
+        let now = now_ms();
+        sqlx::query("INSERT INTO login_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+            .bind(token_hash(&token))
+            .bind(user.as_str())
+            .bind(now)
+            .bind(now + SESSION_TTL_MS)
+            .execute(&self.pool)
+            .await
+            .map_err(internal)?;
+        Ok(token)
+    }
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}

@@ -1,0 +1,118 @@
+//! The delivery hub: who is subscribed to which channel, in memory, and fan-out to them.
+//!
+//! A message is serialised once into a [`Frame`] (reference-counted bytes) that every recipient's queue shares.
+//! Recipients are chosen with `can_see` before anything is queued: nothing is sent to be hidden later. Queues
+//! are bounded; a subscriber whose queue is full is dropped from the hub and told to close, and it resumes
+//! later from its last sequence id.
+
+use app::domain::audience::{can_see, Viewer};
+use app::domain::frames::{RoomState, ServerFrame};
+use app::domain::ids::ChannelId;
+use app::domain::message::Message;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, Notify};
+
+/// A serialised server frame; cloning shares the bytes.
+pub type Frame = axum::extract::ws::Utf8Bytes;
+
+/// Identifies one WebSocket connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ConnectionId(u64);
+
+impl ConnectionId {
+    /// A process-unique id.
+    pub fn next() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Self(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// One connection's presence in a channel.
+#[derive(Clone)]
+pub struct Subscriber {
+    /// Who is listening, for `can_see`.
+    pub viewer: Viewer,
+    /// The connection's bounded outgoing queue.
+    pub queue: mpsc::Sender<Frame>,
+    /// Notified when the queue overflowed and the connection must close.
+    pub overflow: Arc<Notify>,
+}
+
+/// Serialises a frame once.
+pub fn encode(frame: &ServerFrame) -> Frame {
+    Frame::from(frame.to_json())
+}
+
+/// Subscribers by channel.
+#[derive(Default)]
+pub struct Hub {
+    // A std mutex: every critical section is a few map operations and non-blocking `try_send`s, never an await.
+    rooms: Mutex<HashMap<ChannelId, HashMap<ConnectionId, Subscriber>>>,
+}
+
+impl Hub {
+    /// Adds (or replaces) a connection's subscription to a channel.
+    pub fn subscribe(&self, channel: &ChannelId, connection: ConnectionId, subscriber: Subscriber) {
+        let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        rooms.entry(channel.clone()).or_default().insert(connection, subscriber);
+    }
+
+    /// Removes a connection from a channel.
+    pub fn unsubscribe(&self, channel: &ChannelId, connection: ConnectionId) {
+        let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(room) = rooms.get_mut(channel) {
+            room.remove(&connection);
+            if room.is_empty() {
+                rooms.remove(channel);
+            }
+        }
+    }
+
+    /// Delivers a committed message to every subscriber of its channel who may see it.
+    pub fn publish_message(&self, message: &Message) {
+        let frame = encode(&ServerFrame::Message {
+            message: message.clone(),
+        });
+        self.deliver(&message.channel_id, &frame, |viewer| can_see(viewer, message));
+    }
+
+    /// Tells every subscriber of a session channel that its room changed.
+    pub fn publish_room(&self, channel: &ChannelId, room: RoomState) {
+        let frame = encode(&ServerFrame::Room {
+            channel_id: channel.clone(),
+            room,
+        });
+        self.deliver(channel, &frame, |_| true);
+    }
+
+    /// How many connections are subscribed to a channel.
+    pub fn subscriber_count(&self, channel: &ChannelId) -> usize {
+        let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        rooms.get(channel).map_or(0, HashMap::len)
+    }
+
+    fn deliver(&self, channel: &ChannelId, frame: &Frame, admits: impl Fn(&Viewer) -> bool) {
+        let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(room) = rooms.get_mut(channel) else {
+            return;
+        };
+        room.retain(|_, subscriber| {
+            if !admits(&subscriber.viewer) {
+                return true;
+            }
+            match subscriber.queue.try_send(frame.clone()) {
+                Ok(()) => true,
+                Err(mpsc::error::TrySendError::Full(_)) => {
+                    subscriber.overflow.notify_one();
+                    false
+                }
+                Err(mpsc::error::TrySendError::Closed(_)) => false,
+            }
+        });
+        if room.is_empty() {
+            rooms.remove(channel);
+        }
+    }
+}

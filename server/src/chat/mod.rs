@@ -1,0 +1,235 @@
+//! The chat service: joins, sends and history over the channels the game authority grants access to.
+//!
+//! - [`hub`]: in-memory subscriptions and fan-out (serialise once, bounded queues, `can_see` per recipient).
+//! - [`writer`]: one writer per channel, group commit, ack after commit.
+//! - [`journal`]: the messages table.
+//!
+//! Chat asks the game authority questions through [`GameAuthority`] and never writes game tables.
+
+pub mod hub;
+mod journal;
+pub mod writer;
+
+use crate::game::{ChannelAccess, GameAuthority, GameEvent};
+use crate::store::{internal, Pool};
+use app::domain::actor::Actor;
+use app::domain::audience::{can_see, Audience, Viewer};
+use app::domain::campaign::Role;
+use app::domain::frames::ServerFrame;
+use app::domain::ids::{ChannelId, MessageId};
+use app::domain::message::{Message, MessageKind};
+use app::domain::validate::{self, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX};
+use app::domain::views::UserSummary;
+use app::domain::{ErrorCode, Problem};
+use hub::Hub;
+use std::sync::Arc;
+use writer::{Outcome, Writers};
+
+/// Longest accepted idempotency key.
+const CLIENT_MESSAGE_ID_MAX: usize = 64;
+/// Rows read per query while paging through history or a replay.
+const SCAN_PAGE: i64 = 500;
+
+/// What a send asks for, before the server decides what it becomes.
+#[derive(Debug, Clone)]
+pub struct SendRequest {
+    /// Target channel.
+    pub channel_id: ChannelId,
+    /// Idempotency key.
+    pub client_message_id: String,
+    /// Text.
+    pub body: String,
+    /// Mode hint (`participant` is the only mode at this stage).
+    pub mode: Option<String>,
+    /// Audience hint (everyone is the only audience at this stage).
+    pub audience: Option<serde_json::Value>,
+}
+
+/// The chat service.
+pub struct ChatService {
+    pool: Pool,
+    game: Arc<dyn GameAuthority>,
+    hub: Arc<Hub>,
+    writers: Writers,
+}
+
+impl ChatService {
+    /// Starts the service and its listener for game changes (session rooms opening and closing).
+    pub fn start(pool: Pool, game: Arc<dyn GameAuthority>) -> Arc<Self> {
+        let hub = Arc::new(Hub::default());
+        let writers = Writers::new(pool.clone(), hub.clone(), game.clone());
+        let mut events = game.subscribe();
+        let listener = hub.clone();
+        tokio::spawn(async move {
+            loop {
+                match events.recv().await {
+                    Ok(GameEvent::SessionChanged { channel_id, room }) => listener.publish_room(&channel_id, room),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
+                        tracing::warn!(missed, "chat fell behind game events");
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                }
+            }
+        });
+        Arc::new(Self {
+            pool,
+            game,
+            hub,
+            writers,
+        })
+    }
+
+    /// The delivery hub, for connections to subscribe to.
+    pub fn hub(&self) -> &Arc<Hub> {
+        &self.hub
+    }
+
+    /// Checks that `user` may read `channel`; `not_found` otherwise.
+    pub async fn access(&self, user: &UserSummary, channel: &ChannelId) -> Result<ChannelAccess, Problem> {
+        self.game.channel_access(&user.id, channel).await
+    }
+
+    /// The `chat.joined` frame for a channel the user may read.
+    pub async fn joined_frame(&self, access: &ChannelAccess, channel: &ChannelId) -> Result<ServerFrame, Problem> {
+        let mut conn = self.pool.acquire().await.map_err(internal)?;
+        let latest = journal::latest_sequence(&mut conn, channel).await.map_err(internal)?;
+        Ok(ServerFrame::Joined {
+            channel_id: channel.clone(),
+            latest_sequence_id: latest,
+            room: access.room.clone(),
+        })
+    }
+
+    /// Up to `limit` messages `viewer` may see after `after`, oldest first, and the cursor to continue from
+    /// (`None` when the channel has nothing more).
+    pub async fn visible_after(
+        &self,
+        viewer: &Viewer,
+        channel: &ChannelId,
+        after: i64,
+    ) -> Result<(Vec<Message>, Option<i64>), Problem> {
+        let mut conn = self.pool.acquire().await.map_err(internal)?;
+        let rows = journal::after(&mut conn, channel, after, SCAN_PAGE)
+            .await
+            .map_err(internal)?;
+        let cursor = (rows.len() as i64 == SCAN_PAGE)
+            .then(|| rows.last().map(|m| m.sequence_id))
+            .flatten();
+        Ok((rows.into_iter().filter(|m| can_see(viewer, m)).collect(), cursor))
+    }
+
+    /// The page of messages `user` may see before `before` (newest page when `None`), oldest first.
+    pub async fn history(
+        &self,
+        user: &UserSummary,
+        channel: &ChannelId,
+        before: Option<i64>,
+        limit: Option<u32>,
+    ) -> Result<ServerFrame, Problem> {
+        let access = self.access(user, channel).await?;
+        let limit = limit.unwrap_or(HISTORY_PAGE_DEFAULT).clamp(1, HISTORY_PAGE_MAX) as usize;
+        let mut conn = self.pool.acquire().await.map_err(internal)?;
+        let mut page = Vec::with_capacity(limit);
+        let mut cursor = before;
+        let mut exhausted = false;
+        while page.len() < limit {
+            let rows = journal::before(&mut conn, channel, cursor, SCAN_PAGE)
+                .await
+                .map_err(internal)?;
+            exhausted = (rows.len() as i64) < SCAN_PAGE;
+            cursor = rows.last().map(|m| m.sequence_id);
+            for message in rows.into_iter().filter(|m| can_see(&access.viewer, m)) {
+                if page.len() == limit {
+                    exhausted = false;
+                    break;
+                }
+                page.push(message);
+            }
+            if exhausted || cursor.is_none() {
+                break;
+            }
+        }
+        page.reverse();
+        Ok(ServerFrame::History {
+            channel_id: channel.clone(),
+            messages: page,
+            has_more: !exhausted,
+        })
+    }
+
+    /// Validates, authorises and stores a send; answers with the `chat.ack` once committed.
+    pub async fn send(&self, user: &UserSummary, request: SendRequest) -> Result<ServerFrame, Problem> {
+        let key = request.client_message_id.trim();
+        if key.is_empty() || key.len() > CLIENT_MESSAGE_ID_MAX {
+            return Err(Problem::invalid(
+                format!("client_message_id must have 1 to {CLIENT_MESSAGE_ID_MAX} characters."),
+                "Send a fresh ULID or UUID per message and reuse it only to retry that message.",
+            ));
+        }
+        validate::body(&request.body)?;
+        let access = self.access(user, &request.channel_id).await?;
+        check_hints(&request)?;
+        if let Some(room) = &access.room {
+            if access.viewer.role == Role::Observer {
+                return Err(Problem::forbidden(
+                    "Observers read session rooms but do not post in them.",
+                ));
+            }
+            if !room.status.allows_posting() {
+                return Err(Problem::new(
+                    ErrorCode::SessionNotActive,
+                    room.status.closed_reason().unwrap_or("The session is not active."),
+                    "Wait for the GM to start or resume the session.",
+                ));
+            }
+        }
+        let message = Message {
+            message_id: MessageId(String::new()),
+            channel_id: request.channel_id.clone(),
+            sequence_id: 0,
+            sent_at: 0,
+            kind: MessageKind::Text,
+            actor: Actor::participant(user.id.as_str(), &user.username),
+            sender_id: Some(user.id.clone()),
+            body: request.body,
+            mentions: Vec::new(),
+            audience: Audience::all(),
+            client_message_id: Some(key.to_owned()),
+        };
+        let (message_id, sequence_id, duplicate) = match self.writers.submit(message).await? {
+            Outcome::Stored(message) => (message.message_id.to_string(), message.sequence_id, false),
+            Outcome::Duplicate {
+                message_id,
+                sequence_id,
+            } => (message_id, sequence_id, true),
+        };
+        Ok(ServerFrame::Ack {
+            channel_id: request.channel_id,
+            client_message_id: key.to_owned(),
+            message_id,
+            sequence_id,
+            duplicate,
+        })
+    }
+}
+
+/// Modes and audiences arrive with the next stage of the product; until then a hint asking for anything but
+/// participant mode to everyone is refused rather than silently widened.
+fn check_hints(request: &SendRequest) -> Result<(), Problem> {
+    if let Some(mode) = request.mode.as_deref().filter(|m| *m != "participant") {
+        return Err(Problem::new(
+            ErrorCode::ModeNotAllowed,
+            format!("The mode \"{mode}\" is not available here."),
+            "Send without a mode, or with \"participant\".",
+        ));
+    }
+    let everyone = |value: &serde_json::Value| value == "all" || value.get("scope").is_some_and(|s| s == "all");
+    if request.audience.as_ref().is_some_and(|a| !a.is_null() && !everyone(a)) {
+        return Err(Problem::new(
+            ErrorCode::AudienceNotAllowed,
+            "Only messages to everyone are available here.",
+            "Send without an audience, or with \"all\".",
+        ));
+    }
+    Ok(())
+}

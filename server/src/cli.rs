@@ -1,0 +1,128 @@
+//! The command line: `tabletalk serve`, `tabletalk migrate`, `tabletalk seed --demo`.
+
+use crate::store::{self, DEFAULT_DATABASE_URL};
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+
+/// Real-time chat for tabletop role-playing campaigns.
+#[derive(Debug, Parser)]
+#[command(name = "tabletalk", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (applies pending migrations first).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Fill the database with sample data.
+    Seed(SeedArgs),
+}
+
+/// Where the database is.
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// Database URL; SQLite by default, in ./data.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Database location.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Address to listen on (defaults to the site address in Cargo.toml's Leptos metadata: 127.0.0.1:3000).
+    #[arg(long, env = "TABLETALK_ADDR")]
+    pub addr: Option<SocketAddr>,
+    /// Mark cookies `Secure`; turn on when served over HTTPS.
+    #[arg(long, env = "TABLETALK_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+/// Options of `seed`.
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// Database location.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Create the demo campaign: a GM, three players with characters, and an active session.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// Runs the parsed command.
+pub async fn execute(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Migrate(args) => {
+            let pool = store::connect(&args.database_url).await?;
+            store::migrate(&pool).await?;
+            println!("migrations applied to {}", args.database_url);
+            Ok(())
+        }
+        Command::Seed(args) => {
+            if !args.demo {
+                return Err("nothing to seed: pass --demo".into());
+            }
+            let pool = store::connect(&args.database.database_url).await?;
+            store::migrate(&pool).await?;
+            let state = crate::build_state(
+                pool,
+                leptos::prelude::LeptosOptions::builder()
+                    .output_name("tabletalk")
+                    .build(),
+                false,
+            );
+            crate::seed::demo(&state).await?;
+            Ok(())
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let mut options = leptos::prelude::get_configuration(None)?.leptos_options;
+    if let Some(addr) = args.addr {
+        options.site_addr = addr;
+    }
+    let pool = store::connect(&args.database.database_url).await?;
+    store::migrate(&pool).await?;
+    let addr = options.site_addr;
+    let state = crate::build_state(pool, options, args.secure_cookies);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("Tabletalk listening on http://{}", listener.local_addr()?);
+    println!("Tabletalk is running at http://{}", listener.local_addr()?);
+    crate::run(listener, state, shutdown_signal()).await?;
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM. Open WebSockets would hold a graceful shutdown forever, so after the signal
+/// the process gives connections two seconds and then exits.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+    tokio::spawn(async {
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        std::process::exit(0);
+    });
+}

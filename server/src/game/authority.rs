@@ -1,0 +1,106 @@
+//! The questions chat may ask the game authority, and the changes it announces.
+
+use super::Game;
+use crate::store::internal;
+use app::domain::audience::Viewer;
+use app::domain::campaign::{Role, SessionStatus};
+use app::domain::frames::RoomState;
+use app::domain::ids::{CampaignId, ChannelId, SessionId, UserId};
+use app::domain::Problem;
+use async_trait::async_trait;
+use tokio::sync::broadcast;
+
+/// What a user may do in a channel, as the game authority sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelAccess {
+    /// The campaign the channel belongs to.
+    pub campaign_id: CampaignId,
+    /// The user as a viewer (id and role), for `can_see`.
+    pub viewer: Viewer,
+    /// For session channels: the session and its status.
+    pub room: Option<RoomState>,
+}
+
+/// A change chat needs to hear about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GameEvent {
+    /// A session's status changed; its room opens or closes for posting.
+    SessionChanged {
+        /// The session's channel.
+        channel_id: ChannelId,
+        /// The session and its new status.
+        room: RoomState,
+    },
+}
+
+/// The game authority as chat sees it: questions only, no writes.
+#[async_trait]
+pub trait GameAuthority: Send + Sync + 'static {
+    /// The user's access to a channel, or `not_found` when the channel does not exist or the user is not a
+    /// member of its campaign (the two look the same).
+    async fn channel_access(&self, user: &UserId, channel: &ChannelId) -> Result<ChannelAccess, Problem>;
+    /// The current state of a session channel's room (`None` for other channels).
+    async fn room_state(&self, channel: &ChannelId) -> Result<Option<RoomState>, Problem>;
+    /// Subscribes to game changes.
+    fn subscribe(&self) -> broadcast::Receiver<GameEvent>;
+}
+
+#[async_trait]
+impl GameAuthority for Game {
+    async fn channel_access(&self, user: &UserId, channel: &ChannelId) -> Result<ChannelAccess, Problem> {
+        let row: Option<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT c.campaign_id, m.role, s.id, s.status
+             FROM channels c
+             JOIN campaign_members m ON m.campaign_id = c.campaign_id AND m.user_id = ?
+             LEFT JOIN sessions s ON c.context_type = 'session' AND s.id = c.context_id
+             WHERE c.id = ?",
+        )
+        .bind(user.as_str())
+        .bind(channel.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(internal)?;
+        let (campaign_id, role, session_id, status) = row.ok_or_else(|| Problem::not_found("channel"))?;
+        let role = Role::parse(&role).ok_or_else(|| internal(format!("bad role {role}")))?;
+        Ok(ChannelAccess {
+            campaign_id: CampaignId(campaign_id),
+            viewer: Viewer {
+                user_id: user.clone(),
+                role,
+            },
+            room: room(session_id, status)?,
+        })
+    }
+
+    async fn room_state(&self, channel: &ChannelId) -> Result<Option<RoomState>, Problem> {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT s.id, s.status FROM channels c JOIN sessions s ON s.id = c.context_id
+             WHERE c.id = ? AND c.context_type = 'session'",
+        )
+        .bind(channel.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(internal)?;
+        match row {
+            Some((id, status)) => room(Some(id), Some(status)),
+            None => Ok(None),
+        }
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<GameEvent> {
+        self.events.subscribe()
+    }
+}
+
+fn room(session_id: Option<String>, status: Option<String>) -> Result<Option<RoomState>, Problem> {
+    match (session_id, status) {
+        (Some(id), Some(status)) => {
+            let status = SessionStatus::parse(&status).ok_or_else(|| internal(format!("bad status {status}")))?;
+            Ok(Some(RoomState {
+                session_id: SessionId(id),
+                status,
+            }))
+        }
+        _ => Ok(None),
+    }
+}

@@ -1,0 +1,126 @@
+//! Sessions: creation (with their one channel) and the lifecycle, journaled and announced to chat.
+
+use super::{journal, Game, GameEvent};
+use crate::store::{internal, now_ms};
+use app::domain::campaign::{SessionAction, SessionStatus};
+use app::domain::frames::RoomState;
+use app::domain::ids::{CampaignId, ChannelId, SessionId, UserId};
+use app::domain::{validate, Problem};
+use serde_json::json;
+
+impl Game {
+    /// Creates a scheduled session and its channel (GMs only).
+    pub async fn create_session(
+        &self,
+        user: &UserId,
+        campaign: &CampaignId,
+        title: &str,
+    ) -> Result<SessionId, Problem> {
+        self.require_gm(user, campaign).await?;
+        let title = validate::name("session", title)?;
+        let id = SessionId::generate();
+        let channel = ChannelId::generate();
+        let now = now_ms();
+        let mut tx = self.pool.begin().await.map_err(internal)?;
+        sqlx::query(
+            "INSERT INTO sessions (id, campaign_id, title, status, created_at) VALUES (?, ?, ?, 'scheduled', ?)",
+        )
+        .bind(id.as_str())
+        .bind(campaign.as_str())
+        .bind(&title)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        sqlx::query(
+            "INSERT INTO channels (id, kind, campaign_id, context_type, context_id, name, created_at)
+             VALUES (?, 'session', ?, 'session', ?, ?, ?)",
+        )
+        .bind(channel.as_str())
+        .bind(campaign.as_str())
+        .bind(id.as_str())
+        .bind(&title)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        journal::append(
+            &mut tx,
+            campaign,
+            Some(&id),
+            "session_created",
+            json!({ "title": title, "by": user }),
+        )
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        Ok(id)
+    }
+
+    /// Starts, pauses or ends a session (GMs only) and announces the new room state.
+    pub async fn change_session(
+        &self,
+        user: &UserId,
+        session: &SessionId,
+        action: SessionAction,
+    ) -> Result<SessionStatus, Problem> {
+        let row: Option<(String, String, String)> = sqlx::query_as(
+            "SELECT s.campaign_id, s.status, c.id FROM sessions s
+             JOIN channels c ON c.context_type = 'session' AND c.context_id = s.id WHERE s.id = ?",
+        )
+        .bind(session.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(internal)?;
+        let (campaign, status, channel) = row.ok_or_else(|| Problem::not_found("session"))?;
+        let campaign = CampaignId(campaign);
+        self.require_gm(user, &campaign).await?;
+        let from = SessionStatus::parse(&status).ok_or_else(|| internal(format!("bad status {status}")))?;
+        let to = from.apply(action)?;
+        let now = now_ms();
+        let mut tx = self.pool.begin().await.map_err(internal)?;
+        // The status guard makes a concurrent change lose cleanly instead of skipping a state.
+        let changed = sqlx::query(
+            "UPDATE sessions SET status = ?,
+                started_at = CASE WHEN ? = 'active' AND started_at IS NULL THEN ? ELSE started_at END,
+                ended_at = CASE WHEN ? = 'ended' THEN ? ELSE ended_at END
+             WHERE id = ? AND status = ?",
+        )
+        .bind(to.as_str())
+        .bind(to.as_str())
+        .bind(now)
+        .bind(to.as_str())
+        .bind(now)
+        .bind(session.as_str())
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        if changed.rows_affected() == 0 {
+            return Err(Problem::new(
+                app::domain::ErrorCode::InvalidTransition,
+                "The session changed while you were looking at it.",
+                "Refresh the page and try again.",
+            ));
+        }
+        let kind = format!("session_{}", to.as_str());
+        journal::append(
+            &mut tx,
+            &campaign,
+            Some(session),
+            &kind,
+            json!({ "from": from, "to": to, "by": user }),
+        )
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        self.publish(GameEvent::SessionChanged {
+            channel_id: ChannelId(channel),
+            room: RoomState {
+                session_id: session.clone(),
+                status: to,
+            },
+        });
+        Ok(to)
+    }
+}

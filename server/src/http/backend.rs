@@ -1,0 +1,80 @@
+//! The server's implementation of the pages' [`Backend`] port: each call goes to the service that owns it.
+
+use super::AppState;
+use crate::auth::AuthService;
+use crate::game::Game;
+use app::api::backend::Backend;
+use app::domain::campaign::{SessionAction, SessionStatus};
+use app::domain::ids::{CampaignId, CharacterId, SessionId, UserId};
+use app::domain::views::{CampaignSummary, CampaignView, InvitePreview, UserSummary};
+use app::domain::Problem;
+use async_trait::async_trait;
+
+/// Routes page calls to auth and the game authority.
+pub struct ServerBackend {
+    auth: AuthService,
+    game: Game,
+    secure_cookies: bool,
+}
+
+impl ServerBackend {
+    /// The backend over the shared state.
+    pub fn new(state: &AppState) -> Self {
+        Self {
+            auth: state.auth.clone(),
+            game: state.game.clone(),
+            secure_cookies: state.secure_cookies,
+        }
+    }
+}
+
+#[async_trait]
+impl Backend for ServerBackend {
+    async fn register(&self, username: &str, password: &str) -> Result<(UserSummary, String), Problem> {
+        self.auth.register(username, password).await
+    }
+    async fn login(&self, username: &str, password: &str) -> Result<(UserSummary, String), Problem> {
+        self.auth.login(username, password).await
+    }
+    async fn logout(&self, token: &str) -> Result<(), Problem> {
+        self.auth.logout(token).await
+    }
+    async fn user_for_token(&self, token: &str) -> Result<Option<UserSummary>, Problem> {
+        self.auth.user_for_token(token).await
+    }
+    fn secure_cookies(&self) -> bool {
+        self.secure_cookies
+    }
+    async fn campaigns(&self, user: &UserId) -> Result<Vec<CampaignSummary>, Problem> {
+        self.game.campaigns(user).await
+    }
+    async fn create_campaign(&self, user: &UserId, name: &str) -> Result<CampaignId, Problem> {
+        self.game.create_campaign(user, name).await
+    }
+    async fn campaign_view(&self, user: &UserId, campaign: &CampaignId) -> Result<CampaignView, Problem> {
+        self.game.campaign_view(user, campaign).await
+    }
+    async fn create_invite(&self, user: &UserId, campaign: &CampaignId) -> Result<String, Problem> {
+        self.game.create_invite(user, campaign).await
+    }
+    async fn invite_preview(&self, user: &UserId, code: &str) -> Result<InvitePreview, Problem> {
+        self.game.invite_preview(user, code).await
+    }
+    async fn accept_invite(&self, user: &UserId, code: &str) -> Result<CampaignId, Problem> {
+        self.game.accept_invite(user, code).await
+    }
+    async fn create_character(&self, user: &UserId, campaign: &CampaignId, name: &str) -> Result<CharacterId, Problem> {
+        self.game.create_character(user, campaign, name).await
+    }
+    async fn create_session(&self, user: &UserId, campaign: &CampaignId, title: &str) -> Result<SessionId, Problem> {
+        self.game.create_session(user, campaign, title).await
+    }
+    async fn change_session(
+        &self,
+        user: &UserId,
+        session: &SessionId,
+        action: SessionAction,
+    ) -> Result<SessionStatus, Problem> {
+        self.game.change_session(user, session, action).await
+    }
+}

@@ -1,0 +1,257 @@
+//! One WebSocket connection: a reader loop that answers frames in order, and a writer task that drains the
+//! connection's bounded queue, writing every queued frame before one flush when the socket falls behind.
+//!
+//! Generic over `Sink`/`Stream` so tests can drive it without a network.
+
+use crate::chat::hub::{encode, ConnectionId, Frame, Subscriber};
+use crate::chat::{ChatService, SendRequest};
+use app::domain::frames::{ClientFrame, ServerFrame};
+use app::domain::ids::ChannelId;
+use app::domain::validate::FRAME_MAX_BYTES;
+use app::domain::views::UserSummary;
+use app::domain::{ErrorCode, Problem};
+use axum::extract::ws::{CloseFrame, Message as WsMessage};
+use futures::{Sink, SinkExt, Stream, StreamExt};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::{mpsc, oneshot, Notify};
+
+/// Frames that may wait for a slow socket before the connection is closed as a slow consumer.
+pub const QUEUE_DEPTH: usize = 1024;
+/// Close code for a client that could not keep up; it reconnects and resumes from its last sequence id.
+pub const CLOSE_SLOW_CONSUMER: u16 = 4008;
+/// Sends allowed in a burst, and refilled per second, per connection.
+const SEND_BURST: f64 = 30.0;
+const SEND_REFILL_PER_SEC: f64 = 10.0;
+
+/// Serves one authenticated connection until either side closes it.
+pub async fn serve<S, R, E>(sink: S, mut stream: R, user: UserSummary, chat: Arc<ChatService>)
+where
+    S: Sink<WsMessage> + Unpin + Send + 'static,
+    R: Stream<Item = Result<WsMessage, E>> + Unpin + Send,
+{
+    let (queue, outgoing) = mpsc::channel(QUEUE_DEPTH);
+    let (close, close_reason) = oneshot::channel();
+    let writer = tokio::spawn(write_frames(sink, outgoing, close_reason));
+    let mut connection = Connection {
+        id: ConnectionId::next(),
+        user,
+        chat,
+        queue,
+        overflow: Arc::new(Notify::new()),
+        joined: HashSet::new(),
+        tokens: SEND_BURST,
+        refilled: Instant::now(),
+    };
+    let overflow = connection.overflow.clone();
+    let reason = loop {
+        tokio::select! {
+            incoming = stream.next() => match incoming {
+                Some(Ok(WsMessage::Text(text))) => {
+                    if !connection.handle_text(text.as_str()).await {
+                        break None;
+                    }
+                }
+                Some(Ok(WsMessage::Binary(_))) => {
+                    let problem = Problem::new(ErrorCode::MalformedFrame, "Binary frames are not part of the protocol.",
+                        "Send JSON text frames.");
+                    if !connection.reply(&ServerFrame::error(problem, None, None)).await {
+                        break None;
+                    }
+                }
+                Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => break None,
+                Some(Ok(_)) => {}
+            },
+            _ = overflow.notified() => break Some(CloseFrame {
+                code: CLOSE_SLOW_CONSUMER,
+                reason: "slow consumer: reconnect and resume with last_sequence_id".into(),
+            }),
+        }
+    };
+    connection.leave_all();
+    if let Some(reason) = reason {
+        let _ = close.send(reason);
+    }
+    drop(connection);
+    let _ = writer.await;
+}
+
+/// Writes queued frames; several at once when they piled up, then one flush.
+async fn write_frames<S>(mut sink: S, mut outgoing: mpsc::Receiver<Frame>, mut close: oneshot::Receiver<CloseFrame>)
+where
+    S: Sink<WsMessage> + Unpin,
+{
+    loop {
+        tokio::select! {
+            biased;
+            reason = &mut close => {
+                if let Ok(reason) = reason {
+                    let _ = sink.send(WsMessage::Close(Some(reason))).await;
+                }
+                return;
+            }
+            frame = outgoing.recv() => {
+                let Some(frame) = frame else { break };
+                if sink.feed(WsMessage::Text(frame)).await.is_err() {
+                    return;
+                }
+                while let Ok(more) = outgoing.try_recv() {
+                    if sink.feed(WsMessage::Text(more)).await.is_err() {
+                        return;
+                    }
+                }
+                if sink.flush().await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+    let _ = sink.close().await;
+}
+
+struct Connection {
+    id: ConnectionId,
+    user: UserSummary,
+    chat: Arc<ChatService>,
+    queue: mpsc::Sender<Frame>,
+    overflow: Arc<Notify>,
+    joined: HashSet<ChannelId>,
+    tokens: f64,
+    refilled: Instant,
+}
+
+impl Connection {
+    /// Answers one text frame. Returns false when the connection should end (its writer is gone).
+    async fn handle_text(&mut self, text: &str) -> bool {
+        if text.len() > FRAME_MAX_BYTES {
+            let problem = Problem::new(
+                ErrorCode::FrameTooLarge,
+                format!("The frame has {} bytes; the limit is {FRAME_MAX_BYTES}.", text.len()),
+                "Send shorter messages.",
+            );
+            return self.reply(&ServerFrame::error(problem, None, None)).await;
+        }
+        let frame = match serde_json::from_str::<ClientFrame>(text) {
+            Ok(frame) => frame,
+            Err(error) => {
+                let problem = Problem::new(
+                    ErrorCode::MalformedFrame,
+                    format!("The frame could not be read: {error}."),
+                    "Send a JSON object with a known \"type\"; see docs/protocol.md.",
+                );
+                return self.reply(&ServerFrame::error(problem, None, None)).await;
+            }
+        };
+        match frame {
+            ClientFrame::Join {
+                channel_id,
+                last_sequence_id,
+            } => match self.join(&channel_id, last_sequence_id).await {
+                Ok(alive) => alive,
+                Err(problem) => self.reply(&ServerFrame::error(problem, None, Some(channel_id))).await,
+            },
+            ClientFrame::Leave { channel_id } => {
+                self.chat.hub().unsubscribe(&channel_id, self.id);
+                self.joined.remove(&channel_id);
+                true
+            }
+            ClientFrame::Send {
+                channel_id,
+                client_message_id,
+                body,
+                mode,
+                character_id: _,
+                audience,
+            } => {
+                let answer = match self.take_send_token() {
+                    Err(problem) => Err(problem),
+                    Ok(()) => {
+                        let request = SendRequest {
+                            channel_id: channel_id.clone(),
+                            client_message_id: client_message_id.clone(),
+                            body,
+                            mode,
+                            audience,
+                        };
+                        self.chat.send(&self.user, request).await
+                    }
+                };
+                let frame = answer.unwrap_or_else(|p| ServerFrame::error(p, Some(client_message_id), Some(channel_id)));
+                self.reply(&frame).await
+            }
+            ClientFrame::HistoryBefore {
+                channel_id,
+                before_sequence_id,
+                limit,
+            } => {
+                let answer = self
+                    .chat
+                    .history(&self.user, &channel_id, before_sequence_id, limit)
+                    .await;
+                let frame = answer.unwrap_or_else(|p| ServerFrame::error(p, None, Some(channel_id)));
+                self.reply(&frame).await
+            }
+            ClientFrame::Ping { nonce } => self.reply(&ServerFrame::Pong { nonce }).await,
+        }
+    }
+
+    /// Subscribes, answers `chat.joined`, then replays what the client missed (or sends the latest page).
+    async fn join(&mut self, channel: &ChannelId, last_sequence_id: Option<i64>) -> Result<bool, Problem> {
+        let access = self.chat.access(&self.user, channel).await?;
+        // Subscribe before reading, so nothing committed in between is missed; the client de-duplicates.
+        let subscriber = Subscriber {
+            viewer: access.viewer.clone(),
+            queue: self.queue.clone(),
+            overflow: self.overflow.clone(),
+        };
+        self.chat.hub().subscribe(channel, self.id, subscriber);
+        self.joined.insert(channel.clone());
+        if !self.reply(&self.chat.joined_frame(&access, channel).await?).await {
+            return Ok(false);
+        }
+        let Some(mut cursor) = last_sequence_id else {
+            let page = self.chat.history(&self.user, channel, None, None).await?;
+            return Ok(self.reply(&page).await);
+        };
+        loop {
+            let (messages, next) = self.chat.visible_after(&access.viewer, channel, cursor).await?;
+            for message in messages {
+                if !self.reply(&ServerFrame::Message { message }).await {
+                    return Ok(false);
+                }
+            }
+            match next {
+                Some(next) => cursor = next,
+                None => return Ok(true),
+            }
+        }
+    }
+
+    /// Queues a direct answer, waiting for room. False when the writer has gone.
+    async fn reply(&self, frame: &ServerFrame) -> bool {
+        self.queue.send(encode(frame)).await.is_ok()
+    }
+
+    fn take_send_token(&mut self) -> Result<(), Problem> {
+        let now = Instant::now();
+        let elapsed = now.duration_since(self.refilled).as_secs_f64();
+        self.refilled = now;
+        self.tokens = (self.tokens + elapsed * SEND_REFILL_PER_SEC).min(SEND_BURST);
+        if self.tokens < 1.0 {
+            return Err(Problem::new(
+                ErrorCode::RateLimited,
+                "You are sending messages too quickly.",
+                "Wait a moment, then send again.",
+            ));
+        }
+        self.tokens -= 1.0;
+        Ok(())
+    }
+
+    fn leave_all(&mut self) {
+        for channel in self.joined.drain() {
+            self.chat.hub().unsubscribe(&channel, self.id);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! The WebSocket gateway at `/ws`: authenticates the upgrade with the session cookie, refuses cross-site
+//! upgrades, and hands the socket to [`connection::serve`]. The protocol is documented in `docs/protocol.md`.
+
+pub mod connection;
+
+use crate::http::AppState;
+use app::api::backend::SESSION_COOKIE;
+use app::domain::validate::FRAME_MAX_BYTES;
+use app::domain::Problem;
+use axum::extract::{State, WebSocketUpgrade};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures::StreamExt;
+
+/// Frames up to this size are read and answered with `frame_too_large` if over the protocol limit; larger
+/// ones close the socket at the protocol layer.
+const TRANSPORT_MAX_BYTES: usize = 16 * FRAME_MAX_BYTES;
+
+/// `GET /ws`: upgrades a logged-in browser (or any client with the session cookie) to the chat protocol.
+pub async fn upgrade(State(state): State<AppState>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
+    if !same_origin(&headers) {
+        let problem = Problem::forbidden("Cross-site WebSocket connections are refused.");
+        return (StatusCode::FORBIDDEN, Json(problem)).into_response();
+    }
+    let user = match cookie(&headers, SESSION_COOKIE) {
+        Some(token) => state.auth.user_for_token(&token).await,
+        None => Ok(None),
+    };
+    let user = match user {
+        Ok(Some(user)) => user,
+        Ok(None) => return (StatusCode::UNAUTHORIZED, Json(Problem::not_authenticated())).into_response(),
+        Err(problem) => return (StatusCode::INTERNAL_SERVER_ERROR, Json(problem)).into_response(),
+    };
+    let chat = state.chat.clone();
+    ws.max_message_size(TRANSPORT_MAX_BYTES)
+        .max_frame_size(TRANSPORT_MAX_BYTES)
+        .on_upgrade(move |socket| {
+            let (sink, stream) = socket.split();
+            connection::serve(sink, stream, user, chat)
+        })
+}
+
+/// Browsers always send `Origin` on WebSocket upgrades; it must name this host, or a page on another site
+/// could ride the user's cookie. Clients that send no `Origin` (scripts, tests) authenticate by cookie alone.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+}
+
+/// The value of cookie `name` in the request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(header::HeaderName, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(name.clone(), value.parse().unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn only_same_origin_upgrades_pass() {
+        assert!(same_origin(&headers(&[(header::HOST, "localhost:3000")])));
+        assert!(same_origin(&headers(&[
+            (header::HOST, "localhost:3000"),
+            (header::ORIGIN, "http://localhost:3000")
+        ])));
+        assert!(!same_origin(&headers(&[
+            (header::HOST, "localhost:3000"),
+            (header::ORIGIN, "https://evil.example")
+        ])));
+        assert!(!same_origin(&headers(&[(header::ORIGIN, "http://localhost:3000")])));
+    }
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let map = headers(&[(header::COOKIE, "a=1; tt_session=abc; b=2")]);
+        assert_eq!(cookie(&map, "tt_session").as_deref(), Some("abc"));
+        assert_eq!(cookie(&map, "missing"), None);
+    }
+}

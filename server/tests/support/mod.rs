@@ -1,0 +1,165 @@
+//! A real Tabletalk server on port 0 over a fresh SQLite file, and a raw WebSocket client that speaks the
+//! protocol the way any third-party client would.
+#![allow(dead_code)]
+
+use app::domain::campaign::SessionAction;
+use app::domain::ids::{CampaignId, ChannelId, SessionId};
+use app::domain::views::UserSummary;
+use futures::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use server::http::AppState;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// How long a test waits for an expected frame.
+pub const WAIT: Duration = Duration::from_secs(5);
+
+/// A running server and direct access to its services for arranging scenarios.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    dir: PathBuf,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        let dir = std::env::temp_dir().join(format!("tabletalk-test-{}", ulid::Ulid::generate()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}/test.db", dir.display());
+        let pool = server::store::connect(&url).await.unwrap();
+        server::store::migrate(&pool).await.unwrap();
+        let options = leptos::prelude::LeptosOptions::builder()
+            .output_name("tabletalk")
+            .build();
+        let state = server::build_state(pool, options, false);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(server::run(listener, state.clone(), std::future::pending()));
+        Self { addr, state, dir }
+    }
+
+    /// Registers a user; returns them and their session token (the cookie value).
+    pub async fn user(&self, name: &str) -> (UserSummary, String) {
+        self.state.auth.register(name, "correct horse battery").await.unwrap()
+    }
+
+    /// A campaign run by `gm` that `players` joined through an invite, with one session in `start` state
+    /// (started when `start` is true). Returns the campaign, session and its channel.
+    pub async fn table(
+        &self,
+        gm: &UserSummary,
+        players: &[&UserSummary],
+        start: bool,
+    ) -> (CampaignId, SessionId, ChannelId) {
+        let game = &self.state.game;
+        let campaign = game.create_campaign(&gm.id, "Test Campaign").await.unwrap();
+        let code = game.create_invite(&gm.id, &campaign).await.unwrap();
+        for player in players {
+            game.accept_invite(&player.id, &code).await.unwrap();
+        }
+        let session = game.create_session(&gm.id, &campaign, "Session").await.unwrap();
+        if start {
+            game.change_session(&gm.id, &session, SessionAction::Start)
+                .await
+                .unwrap();
+        }
+        let view = game.campaign_view(&gm.id, &campaign).await.unwrap();
+        (campaign, session, view.sessions[0].channel_id.clone())
+    }
+
+    /// Opens a socket with the session cookie `token`.
+    pub async fn connect(&self, token: &str) -> Client {
+        let mut request = format!("ws://{}/ws", self.addr).into_client_request().unwrap();
+        request
+            .headers_mut()
+            .insert("cookie", format!("tt_session={token}").parse().unwrap());
+        let (socket, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("upgrade accepted");
+        Client { socket }
+    }
+}
+
+/// A protocol client that records every frame it receives.
+pub struct Client {
+    socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl Client {
+    pub async fn send(&mut self, frame: Value) {
+        self.socket.send(Message::text(frame.to_string())).await.unwrap();
+    }
+
+    pub async fn send_raw(&mut self, text: String) {
+        self.socket.send(Message::text(text)).await.unwrap();
+    }
+
+    /// The next text frame, parsed; panics after [`WAIT`].
+    pub async fn next(&mut self) -> Value {
+        loop {
+            let message = tokio::time::timeout(WAIT, self.socket.next())
+                .await
+                .expect("a frame within the wait")
+                .expect("socket open")
+                .expect("no socket error");
+            if let Message::Text(text) = message {
+                return serde_json::from_str(text.as_str()).unwrap();
+            }
+        }
+    }
+
+    /// The next frame of `kind`, skipping others.
+    pub async fn next_of(&mut self, kind: &str) -> Value {
+        loop {
+            let frame = self.next().await;
+            if frame["type"] == kind {
+                return frame;
+            }
+        }
+    }
+
+    /// Every frame that arrives within `window`.
+    pub async fn drain(&mut self, window: Duration) -> Vec<Value> {
+        let mut frames = Vec::new();
+        while let Ok(Some(Ok(message))) = tokio::time::timeout(window, self.socket.next()).await {
+            if let Message::Text(text) = message {
+                frames.push(serde_json::from_str(text.as_str()).unwrap());
+            }
+        }
+        frames
+    }
+
+    /// Joins and returns the `chat.joined` frame (the latest page or replay follows).
+    pub async fn join(&mut self, channel: &ChannelId, last_sequence_id: Option<i64>) -> Value {
+        self.send(json!({"type": "chat.join", "channel_id": channel, "last_sequence_id": last_sequence_id}))
+            .await;
+        self.next_of("chat.joined").await
+    }
+
+    /// Sends a message and returns the answer to it (`chat.ack` or `chat.error`).
+    pub async fn say(&mut self, channel: &ChannelId, key: &str, body: &str) -> Value {
+        self.send(json!({"type": "chat.send", "channel_id": channel, "client_message_id": key, "body": body}))
+            .await;
+        loop {
+            let frame = self.next().await;
+            if (frame["type"] == "chat.ack" || frame["type"] == "chat.error") && frame["client_message_id"] == key {
+                return frame;
+            }
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.socket.close(None).await;
+    }
+}
