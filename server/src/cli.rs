@@ -8,9 +8,9 @@ use std::net::SocketAddr;
 #[derive(Debug, Parser)]
 #[command(name = "tabletalk", version, about)]
 pub struct Cli {
-    /// What to do.
+    /// What to do; `serve` when omitted (so `cargo leptos serve` and `watch` work as they are).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// The subcommands.
@@ -59,7 +59,14 @@ pub struct SeedArgs {
 
 /// Runs the parsed command.
 pub async fn execute(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
-    match cli.command {
+    let command = match cli.command {
+        Some(command) => command,
+        // Parsing `serve` with no flags fills the defaults and environment variables exactly as typed.
+        None => Cli::try_parse_from(["tabletalk", "serve"])?
+            .command
+            .ok_or("could not build the default serve command")?,
+    };
+    match command {
         Command::Serve(args) => serve(args).await,
         Command::Migrate(args) => {
             let pool = store::connect(&args.database_url).await?;

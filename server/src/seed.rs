@@ -9,7 +9,7 @@ use app::domain::Problem;
 /// The password of every demo account (printed by the seed and the README).
 pub const DEMO_PASSWORD: &str = "tabletalk-demo";
 /// The demo GM's username.
-pub const DEMO_GM: &str = "gm";
+pub const DEMO_GM: &str = "gamemaster";
 /// The demo players and their characters.
 pub const DEMO_PLAYERS: [(&str, &str); 3] = [
     ("alice", "Lyra Dawnwhisper"),

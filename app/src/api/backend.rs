@@ -58,14 +58,19 @@ pub fn backend() -> Result<Arc<dyn Backend>, Problem> {
 /// The session token from the request's cookie, if any.
 pub fn session_token() -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
-    parts
-        .headers
+    cookie_value(&parts.headers, SESSION_COOKIE)
+}
+
+/// The value of cookie `name` among a request's headers. Shared with the WebSocket gateway, which
+/// authenticates its upgrade with the same cookie.
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(key, _)| *key == name)
         .map(|(_, value)| value.to_owned())
 }
 
@@ -94,5 +99,20 @@ pub fn set_session_cookie(token: Option<&str>) {
         http::HeaderValue::from_str(&cookie),
     ) {
         response.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cookie_value;
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut headers = http::HeaderMap::new();
+        headers.append(http::header::COOKIE, "a=1; tt_session=abc".parse().unwrap());
+        headers.append(http::header::COOKIE, "b=2".parse().unwrap());
+        assert_eq!(cookie_value(&headers, "tt_session").as_deref(), Some("abc"));
+        assert_eq!(cookie_value(&headers, "b").as_deref(), Some("2"));
+        assert_eq!(cookie_value(&headers, "missing"), None);
     }
 }

@@ -50,7 +50,7 @@ pub fn Composer(feed: ChatFeed) -> impl IntoView {
     view! {
         <div class="border-t border-slate-800 p-3">
             {move || closed_reason().map(|reason| view! {
-                <p data-testid="composer-closed" role="status" class="mb-2 text-sm text-amber-300">"⏸ "{reason}</p>
+                <p data-testid="composer-closed" role="status" class="mb-2 text-sm text-amber-300">{reason}</p>
             })}
             <form class="flex items-end gap-2" on:submit=move |ev| { ev.prevent_default(); submit(); }>
                 <label for="composer-input" class="sr-only">"Message"</label>

@@ -8,9 +8,9 @@ use leptos::prelude::*;
 pub fn ConnectionBadge(feed: ChatFeed) -> impl IntoView {
     let state = feed.state;
     let label = move || match state.get() {
-        ConnectionState::Connecting => "◌ Connecting…",
+        ConnectionState::Connecting => "○ Connecting…",
         ConnectionState::Live => "● Live",
-        ConnectionState::Offline => "○ Offline — retrying",
+        ConnectionState::Offline => "× Offline — retrying",
     };
     let class = move || match state.get() {
         ConnectionState::Live => "badge border-emerald-700 text-emerald-300",

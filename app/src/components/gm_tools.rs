@@ -1,6 +1,7 @@
 //! Controls only GMs see: new session, start/pause/end the selected one, and invite links.
 
 use crate::api::campaigns::{create_invite, ChangeSession, CreateSession};
+use crate::components::icon::{Icon, IconKind};
 use crate::components::problem::ProblemNotice;
 use crate::domain::campaign::{SessionAction, SessionStatus};
 use crate::domain::ids::{CampaignId, SessionId};
@@ -16,21 +17,21 @@ pub fn SessionControls(session_id: SessionId, status: SessionStatus, on_change: 
             on_change.run(());
         }
     });
-    let button = move |action: SessionAction, label: &'static str, testid: &'static str| {
+    let button = move |action: SessionAction, icon: IconKind, label: &'static str, testid: &'static str| {
         let session_id = session_id.clone();
         status.apply(action).is_ok().then(|| {
             view! {
                 <button data-testid=testid class="btn-quiet" on:click=move |_| {
                     change.dispatch(ChangeSession { session_id: session_id.clone(), action });
-                }>{label}</button>
+                }><Icon kind=icon />" "{label}</button>
             }
         })
     };
     view! {
         <div class="flex flex-wrap items-center gap-1">
-            {button(SessionAction::Start, if status == SessionStatus::Paused { "▶ Resume" } else { "▶ Start" }, "session-start")}
-            {button(SessionAction::Pause, "⏸ Pause", "session-pause")}
-            {button(SessionAction::End, "■ End", "session-end")}
+            {button(SessionAction::Start, IconKind::Play, if status == SessionStatus::Paused { "Resume" } else { "Start" }, "session-start")}
+            {button(SessionAction::Pause, IconKind::Pause, "Pause", "session-pause")}
+            {button(SessionAction::End, IconKind::Stop, "End", "session-end")}
         </div>
         <ProblemNotice problem=Signal::derive(move || change.value().get().and_then(Result::err)) testid="session-error" />
     }

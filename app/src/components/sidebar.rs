@@ -20,7 +20,7 @@ pub fn SessionList(campaign: CampaignView, selected: Option<String>) -> impl Int
                         <a data-testid="session-link" data-status=session.status.as_str() href=href
                             aria-current=is_selected.then_some("page")
                             class=if is_selected { "channel channel-selected" } else { "channel" }>
-                            <span class="truncate"># {session.title}</span>
+                            <span class="truncate">"# "{session.title}</span>
                             <span class="text-xs text-slate-400">{status_words(session.status)}</span>
                         </a>
                     </li>
@@ -33,9 +33,9 @@ pub fn SessionList(campaign: CampaignView, selected: Option<String>) -> impl Int
 /// The status of a session in words with a symbol (never colour alone).
 pub fn status_words(status: SessionStatus) -> &'static str {
     match status {
-        SessionStatus::Scheduled => "◇ scheduled",
+        SessionStatus::Scheduled => "○ scheduled",
         SessionStatus::Active => "● live",
-        SessionStatus::Paused => "⏸ paused",
+        SessionStatus::Paused => "‖ paused",
         SessionStatus::Ended => "■ ended",
     }
 }

@@ -1,6 +1,7 @@
 //! The message list: visible messages oldest first, then the outbox. Scrolling to the top loads older pages;
 //! new messages keep the view pinned to the bottom when the reader is already there.
 
+use super::icon::{Icon, IconKind};
 use crate::domain::audience::AudienceScope;
 use crate::domain::message::Message;
 use crate::feed::{ChatFeed, PendingSend};
@@ -66,7 +67,7 @@ fn MessageRow(message: Message) -> impl IntoView {
             <div class="flex items-baseline gap-2 text-xs text-slate-400">
                 <span data-testid="author" class="text-sm font-semibold text-slate-100">{message.actor.label.clone()}</span>
                 <span data-testid="visibility" aria-label=label>
-                    <span aria-hidden="true">{icon}" "</span>{words}
+                    <Icon kind=icon />" "{words}
                 </span>
                 <time class="ml-auto opacity-0 group-hover:opacity-100">{format!("#{}", message.sequence_id)}</time>
             </div>
@@ -87,10 +88,13 @@ fn PendingRow(pending: PendingSend) -> impl IntoView {
 
 /// The icon and words of a message's visibility. Whisper targets are named in the next stage of the product;
 /// until then every message in a session room is for everyone.
-fn visibility(message: &Message) -> (&'static str, String) {
+fn visibility(message: &Message) -> (IconKind, String) {
     match message.audience.scope {
-        AudienceScope::All => ("👁", "Everyone".to_owned()),
-        AudienceScope::GmOnly => ("🔒", "GM only".to_owned()),
-        AudienceScope::Targets => ("🤫", format!("Whisper to {} people", message.audience.targets.len())),
+        AudienceScope::All => (IconKind::Eye, "Everyone".to_owned()),
+        AudienceScope::GmOnly => (IconKind::Lock, "GM only".to_owned()),
+        AudienceScope::Targets => (
+            IconKind::Whisper,
+            format!("Whisper to {} people", message.audience.targets.len()),
+        ),
     }
 }

@@ -25,7 +25,7 @@ pub const HISTORY_PAGE_DEFAULT: u32 = 50;
 pub fn username(raw: &str) -> Result<String, Problem> {
     let name = raw.trim().to_lowercase();
     let count = name.chars().count();
-    if count < USERNAME_MIN || count > USERNAME_MAX {
+    if !(USERNAME_MIN..=USERNAME_MAX).contains(&count) {
         return Err(Problem::invalid(
             format!("A username has {USERNAME_MIN} to {USERNAME_MAX} characters."),
             "Pick a name such as \"alice\" or \"gm_bob\".",

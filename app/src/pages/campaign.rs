@@ -74,7 +74,7 @@ pub fn CampaignPage() -> impl IntoView {
                             });
                             Some(view! {
                                 <div class="min-w-0">
-                                    <h1 data-testid="channel-title" class="truncate font-semibold"># {session.title}</h1>
+                                    <h1 data-testid="channel-title" class="truncate font-semibold">"# "{session.title}</h1>
                                     <p data-testid="session-status" data-status=session.status.as_str()
                                         class="text-xs text-slate-400">{status_words(session.status)}</p>
                                 </div>

@@ -24,7 +24,7 @@ const QUEUE_DEPTH: usize = 4096;
 #[derive(Debug, Clone)]
 pub enum Outcome {
     /// Stored now.
-    Stored(Message),
+    Stored(Box<Message>),
     /// Stored earlier under the same key: the original ids.
     Duplicate { message_id: String, sequence_id: i64 },
 }
@@ -185,7 +185,7 @@ impl ChannelWriter {
                 );
             }
             journal::insert(&mut tx, message).await?;
-            outcomes.push(Outcome::Stored(message.clone()));
+            outcomes.push(Outcome::Stored(Box::new(message.clone())));
             next += 1;
         }
         tx.commit().await?;

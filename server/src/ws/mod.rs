@@ -4,7 +4,7 @@
 pub mod connection;
 
 use crate::http::AppState;
-use app::api::backend::SESSION_COOKIE;
+use app::api::backend::{cookie_value, SESSION_COOKIE};
 use app::domain::validate::FRAME_MAX_BYTES;
 use app::domain::Problem;
 use axum::extract::{State, WebSocketUpgrade};
@@ -23,7 +23,7 @@ pub async fn upgrade(State(state): State<AppState>, headers: HeaderMap, ws: WebS
         let problem = Problem::forbidden("Cross-site WebSocket connections are refused.");
         return (StatusCode::FORBIDDEN, Json(problem)).into_response();
     }
-    let user = match cookie(&headers, SESSION_COOKIE) {
+    let user = match cookie_value(&headers, SESSION_COOKIE) {
         Some(token) => state.auth.user_for_token(&token).await,
         None => Ok(None),
     };
@@ -55,18 +55,6 @@ fn same_origin(headers: &HeaderMap) -> bool {
     !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
 }
 
-/// The value of cookie `name` in the request.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,12 +79,5 @@ mod tests {
             (header::ORIGIN, "https://evil.example")
         ])));
         assert!(!same_origin(&headers(&[(header::ORIGIN, "http://localhost:3000")])));
-    }
-
-    #[test]
-    fn cookies_are_found_among_others() {
-        let map = headers(&[(header::COOKIE, "a=1; tt_session=abc; b=2")]);
-        assert_eq!(cookie(&map, "tt_session").as_deref(), Some("abc"));
-        assert_eq!(cookie(&map, "missing"), None);
     }
 }

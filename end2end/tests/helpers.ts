@@ -1,0 +1,66 @@
+import { expect, Page } from "@playwright/test";
+
+export const PASSWORD = "correct horse battery";
+
+/** A username no other test (or earlier run against the same database) uses. */
+export function uniqueName(prefix: string): string {
+  const suffix = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
+  return `${prefix}_${suffix}`.slice(0, 32);
+}
+
+/** Waits until the wasm app has hydrated the server-rendered page. */
+export async function hydrated(page: Page): Promise<void> {
+  await page.waitForSelector("body[data-hydrated]");
+}
+
+/** Registers through the form, as a person would, and waits for the page it leads to. */
+export async function register(page: Page, username: string, next?: string): Promise<void> {
+  await page.goto(next ? `/register?next=${next}` : "/register");
+  await hydrated(page);
+  await page.getByTestId("register-username").fill(username);
+  await page.getByTestId("register-password").fill(PASSWORD);
+  await page.getByTestId("register-submit").click();
+  await page.waitForURL(next ? new RegExp(next.replace(/[/?]/g, "\\$&")) : /\/campaigns$/);
+}
+
+/** Logs in through the form. */
+export async function login(page: Page, username: string, password = PASSWORD): Promise<void> {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByTestId("login-username").fill(username);
+  await page.getByTestId("login-password").fill(password);
+  await page.getByTestId("login-submit").click();
+}
+
+/** Creates a campaign from the campaign list and waits for its page. */
+export async function createCampaign(page: Page, name: string): Promise<string> {
+  await page.goto("/campaigns");
+  await hydrated(page);
+  await page.getByTestId("campaign-name").fill(name);
+  await page.getByTestId("campaign-create").click();
+  await page.waitForURL(/\/campaigns\/[0-9A-Z]{26}$/);
+  await hydrated(page);
+  await expect(page.getByTestId("campaign-title")).toHaveText(name);
+  return page.url();
+}
+
+/** Creates a session from the GM panel and starts it. */
+export async function startSession(page: Page, title: string): Promise<void> {
+  await page.getByTestId("session-title").fill(title);
+  await page.getByTestId("session-create").click();
+  await expect(page.getByTestId("session-link").filter({ hasText: title })).toBeVisible();
+  await page.getByTestId("session-start").click();
+  await expect(page.getByTestId("session-status")).toHaveAttribute("data-status", "active");
+}
+
+/** Types a message into the composer and presses Enter. */
+export async function say(page: Page, text: string): Promise<void> {
+  const input = page.getByTestId("composer-input");
+  await input.fill(text);
+  await input.press("Enter");
+}
+
+/** The timeline message whose body is exactly `text`. */
+export function messageWithBody(page: Page, text: string) {
+  return page.getByTestId("message").filter({ has: page.getByTestId("body").getByText(text, { exact: true }) });
+}

@@ -1,0 +1,121 @@
+import { BrowserContext, expect, Page, test } from "@playwright/test";
+import { createCampaign, hydrated, messageWithBody, register, say, startSession, uniqueName } from "./helpers";
+
+async function seqsOf(page: Page): Promise<number[]> {
+  return page.getByTestId("message").evaluateAll((rows) => rows.map((row) => Number(row.getAttribute("data-seq"))));
+}
+
+test("a GM and a player talk live, resume after going offline, and an ended session refuses posts", async ({
+  browser,
+}) => {
+  const gmContext: BrowserContext = await browser.newContext();
+  const playerContext: BrowserContext = await browser.newContext();
+  const gm = await gmContext.newPage();
+  const player = await playerContext.newPage();
+  const gmName = uniqueName("gm");
+  const playerName = uniqueName("player");
+
+  // The GM registers, creates a campaign, starts a session and makes an invite link.
+  await register(gm, gmName);
+  await createCampaign(gm, "The Drowned Bell");
+  await startSession(gm, "Session One");
+  await gm.getByTestId("invite-create").click();
+  const link = await gm.getByTestId("invite-link").inputValue();
+  expect(link).toMatch(/\/invite\/[a-z0-9]{10}$/);
+
+  // The player follows the link, registers on the way, and joins.
+  await player.goto(link);
+  await expect(player).toHaveURL(/\/login\?next=\/invite\//);
+  await hydrated(player);
+  await player.getByRole("link", { name: "Create an account" }).click();
+  await expect(player).toHaveURL(/\/register\?next=\/invite\//);
+  await hydrated(player);
+  await player.getByTestId("register-username").fill(playerName);
+  await player.getByTestId("register-password").fill("correct horse battery");
+  await player.getByTestId("register-submit").click();
+  await expect(player).toHaveURL(/\/invite\//);
+  await hydrated(player);
+  await expect(player.getByRole("heading")).toContainText("The Drowned Bell");
+  await player.getByTestId("invite-accept").click();
+  await expect(player).toHaveURL(/\/campaigns\/[0-9A-Z]{26}$/);
+  await hydrated(player);
+
+  // Both are live in the session room and hear each other.
+  await expect(gm.getByTestId("connection")).toHaveAttribute("data-state", "live");
+  await expect(player.getByTestId("connection")).toHaveAttribute("data-state", "live");
+  await say(gm, "Welcome, adventurers!");
+  await expect(messageWithBody(player, "Welcome, adventurers!")).toBeVisible();
+  await expect(messageWithBody(player, "Welcome, adventurers!").getByTestId("author")).toHaveText(gmName);
+  await expect(messageWithBody(player, "Welcome, adventurers!")).toHaveAttribute("data-actor", "participant");
+  await expect(messageWithBody(player, "Welcome, adventurers!").getByTestId("visibility")).toContainText("Everyone");
+
+  // Enter sends; Shift+Enter starts a new line.
+  const input = player.getByTestId("composer-input");
+  await input.click();
+  await input.pressSequentially("Hello from the");
+  await input.press("Shift+Enter");
+  await input.pressSequentially("back row");
+  await input.press("Enter");
+  await expect(input).toHaveValue("");
+  await expect(messageWithBody(gm, "Hello from the\nback row")).toBeVisible();
+
+  // The player drops off the network; the GM keeps talking; the player writes into the outbox meanwhile.
+  await playerContext.setOffline(true);
+  await expect(player.getByTestId("connection")).toHaveAttribute("data-state", "offline");
+  await say(gm, "While you were away: the bell rang twice.");
+  await say(gm, "And the tide came in.");
+  await say(player, "Sorry, my connection dropped");
+  await expect(player.getByTestId("pending-message")).toHaveCount(1);
+  await expect(messageWithBody(gm, "And the tide came in.")).toBeVisible();
+
+  await playerContext.setOffline(false);
+  await expect(player.getByTestId("connection")).toHaveAttribute("data-state", "live");
+  for (const text of ["While you were away: the bell rang twice.", "And the tide came in."]) {
+    await expect(messageWithBody(player, text)).toHaveCount(1);
+  }
+  await expect(messageWithBody(gm, "Sorry, my connection dropped")).toHaveCount(1);
+  await expect(player.getByTestId("pending-message")).toHaveCount(0);
+  await expect(messageWithBody(player, "Sorry, my connection dropped")).toHaveCount(1);
+  const seqs = await seqsOf(player);
+  expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  expect(new Set(seqs).size).toBe(seqs.length);
+  expect(seqs).toEqual(await seqsOf(gm));
+
+  // The GM ends the session: the player's composer closes and says why, live and after a reload.
+  await gm.getByTestId("session-end").click();
+  await expect(gm.getByTestId("session-status")).toHaveAttribute("data-status", "ended");
+  await expect(player.getByTestId("composer-closed")).toContainText("The session has ended");
+  await expect(player.getByTestId("composer-input")).toBeDisabled();
+  await expect(player.getByTestId("composer-send")).toBeDisabled();
+
+  await player.reload();
+  await hydrated(player);
+  await expect(player.getByTestId("connection")).toHaveAttribute("data-state", "live");
+  await expect(messageWithBody(player, "Welcome, adventurers!")).toHaveCount(1);
+  await expect(messageWithBody(player, "Sorry, my connection dropped")).toHaveCount(1);
+  expect(await seqsOf(player)).toEqual(seqs);
+  await expect(player.getByTestId("composer-closed")).toContainText("The session has ended");
+});
+
+test("the timeline opens on the latest 50 messages and loads older ones when scrolled up", async ({ page }) => {
+  await register(page, uniqueName("scribe"));
+  await createCampaign(page, "Long Log");
+  await startSession(page, "Marathon");
+  await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
+  for (let n = 1; n <= 60; n++) {
+    await say(page, `line ${n}`);
+    if (n % 20 === 0) await expect(messageWithBody(page, `line ${n}`)).toBeVisible();
+  }
+  await expect(messageWithBody(page, "line 60")).toBeVisible();
+
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId("message")).toHaveCount(50);
+  await expect(messageWithBody(page, "line 11")).toBeVisible();
+  await expect(messageWithBody(page, "line 10")).toHaveCount(0);
+  await page.getByTestId("timeline").evaluate((el) => el.scrollTo(0, 0));
+  await expect(page.getByTestId("message")).toHaveCount(60);
+  await expect(messageWithBody(page, "line 1")).toHaveCount(1);
+  const seqs = await seqsOf(page);
+  expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+});

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, clippy for the server (ssr) and browser (hydrate) builds, Rust unit and
+# integration tests, and the Playwright suite in Debian's Chromium against a freshly built server on a fresh
+# database. Installs whatever is missing first (scripts/bootstrap.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TABLETALK_NEED_BROWSER=1 scripts/bootstrap.sh
+step() { printf '\033[1;34m[test]\033[0m %s\n' "$*"; }
+
+# cargo-leptos builds the (debug) server with exactly this flag, and appends it to any RUSTFLAGS already set;
+# giving plain cargo the same flag, and only plain cargo, lets both share compiled dependencies.
+plain_cargo() { RUSTFLAGS="--cfg erase_components" cargo "$@"; }
+
+step "formatting"
+cargo fmt --all --check
+
+step "clippy: server build (ssr)"
+plain_cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+step "clippy: browser build (hydrate, wasm32)"
+plain_cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+
+step "unit and integration tests"
+plain_cargo test -p app -p server --features app/ssr
+
+step "end-to-end tests (Playwright in Chromium)"
+e2e_dir="target/e2e"
+rm -rf "$e2e_dir" && mkdir -p "$e2e_dir"
+port="${TABLETALK_E2E_PORT:-3100}"
+export DATABASE_URL="sqlite://$e2e_dir/tabletalk.db"
+export LEPTOS_SITE_ADDR="127.0.0.1:$port"
+export BASE_URL="http://127.0.0.1:$port"
+env -u RUSTFLAGS cargo leptos end-to-end
+step "all tests passed"
