@@ -38,9 +38,12 @@ if [ "${TABLETALK_NEED_BROWSER:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
 fi
 
 # Tailwind CLI and wasm-opt (binaryen) come from npm; cargo-leptos finds them in node_modules/.bin.
+# `npm install`, not `npm ci`: the registry these machines reach carries only the Linux builds of Tailwind's
+# native engine, so the lock lists only those and `npm ci` rejects it as incomplete. `npm install` keeps the
+# locked versions and leaves the lock unchanged.
 if [ ! -x node_modules/.bin/tailwindcss ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "installing npm packages (tailwind, binaryen)"
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi
 if [ "${TABLETALK_NEED_BROWSER:-0}" = 1 ]; then
   if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
