@@ -140,6 +140,34 @@ async fn non_members_and_logged_out_sockets_are_refused() {
 }
 
 #[tokio::test]
+async fn a_page_on_another_site_cannot_ride_the_cookie() {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let server = TestServer::start().await;
+    let (_, token) = server.user("victim").await;
+    let mut request = format!("ws://{}/ws", server.addr).into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("cookie", format!("tt_session={token}").parse().unwrap());
+    request
+        .headers_mut()
+        .insert("origin", "https://evil.example".parse().unwrap());
+    let refused = tokio_tungstenite::connect_async(request).await;
+    assert!(matches!(refused, Err(tokio_tungstenite::tungstenite::Error::Http(r)) if r.status() == 403));
+
+    let mut request = format!("ws://{}/ws", server.addr).into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("cookie", format!("tt_session={token}").parse().unwrap());
+    request
+        .headers_mut()
+        .insert("origin", format!("http://{}", server.addr).parse().unwrap());
+    assert!(
+        tokio_tungstenite::connect_async(request).await.is_ok(),
+        "the site's own pages connect"
+    );
+}
+
+#[tokio::test]
 async fn a_reconnecting_client_resumes_without_gaps() {
     let server = TestServer::start().await;
     let (gm, gm_token) = server.user("gamemaster").await;
@@ -289,4 +317,59 @@ async fn history_pages_backwards_from_the_latest() {
     let oldest = reader.next_of("chat.history").await;
     assert_eq!(seqs(&oldest), (1..=20).collect::<Vec<_>>());
     assert_eq!(oldest["has_more"], false);
+}
+
+#[tokio::test]
+async fn concurrent_writes_in_several_channels_and_the_game_all_succeed() {
+    use app::domain::campaign::SessionAction;
+    let server = TestServer::start().await;
+    let (gm, gm_token) = server.user("gamemaster").await;
+    let (campaign, _, first) = server.table(&gm, &[], true).await;
+    let game = server.state.game.clone();
+    let mut channels = vec![first];
+    for n in 0..2 {
+        let session = game
+            .create_session(&gm.id, &campaign, &format!("Side {n}"))
+            .await
+            .unwrap();
+        game.change_session(&gm.id, &session, SessionAction::Start)
+            .await
+            .unwrap();
+    }
+    let view = game.campaign_view(&gm.id, &campaign).await.unwrap();
+    channels = view
+        .sessions
+        .iter()
+        .map(|s| s.channel_id.clone())
+        .chain(channels)
+        .collect();
+    channels.dedup();
+
+    let mut tasks = Vec::new();
+    for (index, channel) in channels.into_iter().enumerate() {
+        let mut socket = server.connect(&gm_token).await;
+        tasks.push(tokio::spawn(async move {
+            let mut answers = Vec::new();
+            for n in 0..20 {
+                let answer = socket.say(&channel, &format!("{index}-{n}"), "busy table").await;
+                answers.push(answer["type"].as_str().unwrap().to_owned());
+            }
+            answers
+        }));
+    }
+    let gm_id = gm.id.clone();
+    let characters = tokio::spawn(async move {
+        for n in 0..20 {
+            game.create_character(&gm_id, &campaign, &format!("NPC {n}"))
+                .await
+                .unwrap();
+        }
+    });
+    for task in tasks {
+        assert!(
+            task.await.unwrap().iter().all(|t| t == "chat.ack"),
+            "every send committed"
+        );
+    }
+    characters.await.unwrap();
 }

@@ -25,15 +25,21 @@ pub fn Timeline(feed: ChatFeed) -> impl IntoView {
             }
         }
     };
-    // After each change, stay at the bottom if the reader was there.
-    Effect::new(move |_| {
-        feed.messages.track();
+    // After each change: stay at the bottom if the reader was there; when an older page was put above, keep
+    // the message the reader was looking at in place (otherwise the view would sit at the top and pull in the
+    // next older page at once, and the next, until the whole log was loaded).
+    Effect::new(move |previous: Option<Option<(Option<i64>, i32)>>| {
+        let first = feed.messages.with(|m| m.keys().next().copied());
         feed.pending.track();
+        let el = list.get_untracked()?;
         if pinned.get_untracked() {
-            if let Some(el) = list.get_untracked() {
-                el.set_scroll_top(el.scroll_height());
+            el.set_scroll_top(el.scroll_height());
+        } else if let Some((Some(old_first), old_height)) = previous.flatten() {
+            if first.is_some_and(|first| first < old_first) {
+                el.set_scroll_top(el.scroll_top() + el.scroll_height() - old_height);
             }
         }
+        Some((first, el.scroll_height()))
     });
     view! {
         <ol node_ref=list data-testid="timeline" on:scroll=on_scroll aria-live="polite"

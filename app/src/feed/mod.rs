@@ -11,7 +11,7 @@ use crate::domain::frames::{ClientFrame, RoomState, ServerFrame};
 use crate::domain::ids::ChannelId;
 use crate::domain::message::Message;
 use crate::domain::validate::HISTORY_PAGE_DEFAULT;
-use crate::domain::Problem;
+use crate::domain::{ErrorCode, Problem};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -62,6 +62,18 @@ pub(crate) enum Command {
     NetworkUp,
     /// The page is going away.
     Stop,
+}
+
+/// What the socket task must do after a frame was applied.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub(crate) enum FollowUp {
+    /// Nothing.
+    Nothing,
+    /// A join completed: resend the outbox.
+    Joined,
+    /// The server asked to slow down: send this again after a pause (it stays in the outbox meanwhile).
+    RetryLater(ClientFrame),
 }
 
 /// The reactive state of the live feed. `Copy`, so components can take it by value.
@@ -162,8 +174,9 @@ impl ChatFeed {
         }));
     }
 
+    /// Hands a command to the socket task; a no-op once the page is gone.
     fn command(&self, command: Command) {
-        self.commands.with_value(|sender| {
+        self.commands.try_with_value(|sender| {
             if let Some(sender) = sender {
                 let _ = sender.unbounded_send(command);
             }
@@ -171,16 +184,16 @@ impl ChatFeed {
     }
 
     /// Applies one server frame to the feed's state. Frames for another channel (late answers after a switch)
-    /// are ignored. Returns true when the frame completed a join, so the caller resends the outbox.
+    /// are ignored. Says what the socket must do next.
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    pub(crate) fn apply(&self, frame: ServerFrame) -> bool {
+    pub(crate) fn apply(&self, frame: ServerFrame) -> FollowUp {
         let current = self.channel.get_untracked();
         let is_current = |channel: &ChannelId| current.as_ref() == Some(channel);
         match frame {
             ServerFrame::Joined { channel_id, room, .. } if is_current(&channel_id) => {
                 self.room.set(room);
                 self.state.set(ConnectionState::Live);
-                return true;
+                return FollowUp::Joined;
             }
             ServerFrame::History {
                 channel_id,
@@ -208,6 +221,26 @@ impl ChatFeed {
                     .update(|p| p.retain(|s| s.client_message_id != client_message_id));
             }
             ServerFrame::Error {
+                code: ErrorCode::RateLimited,
+                client_message_id: Some(key),
+                ..
+            } => {
+                // Too fast: the send stays in the outbox and goes again shortly; nothing typed is lost.
+                let retry = self
+                    .pending
+                    .with_untracked(|p| p.iter().find(|s| s.client_message_id == key).cloned());
+                if let Some(send) = retry {
+                    return FollowUp::RetryLater(ClientFrame::Send {
+                        channel_id: send.channel_id,
+                        client_message_id: send.client_message_id,
+                        body: send.body,
+                        mode: None,
+                        character_id: None,
+                        audience: None,
+                    });
+                }
+            }
+            ServerFrame::Error {
                 code,
                 message,
                 hint,
@@ -231,7 +264,7 @@ impl ChatFeed {
             ServerFrame::Room { channel_id, room } if is_current(&channel_id) => self.room.set(Some(room)),
             _ => {}
         }
-        false
+        FollowUp::Nothing
     }
 }
 

@@ -2,7 +2,7 @@
 //! applies frames to the [`ChatFeed`], resends the outbox after each join, pings when idle, and reconnects with
 //! [`reconnect_delay_ms`] when the socket drops or the browser's network comes back.
 
-use super::{ChatFeed, Command, ConnectionState};
+use super::{ChatFeed, Command, ConnectionState, FollowUp};
 use crate::domain::backoff::reconnect_delay_ms;
 use crate::domain::frames::{ClientFrame, ServerFrame};
 use futures::channel::mpsc::{unbounded, UnboundedReceiver};
@@ -15,6 +15,8 @@ use std::sync::Arc;
 
 /// Quiet this long, the client pings; quiet twice as long, it reconnects.
 const IDLE_PING_MS: u32 = 20_000;
+/// How long a rate-limited send waits before it is sent again.
+const RATE_LIMIT_RETRY_MS: u32 = 1_200;
 
 /// Starts the socket task of `feed` and stops it when the current owner (the page) is cleaned up.
 pub(super) fn start(feed: ChatFeed) {
@@ -112,12 +114,21 @@ async fn connect(
                     return Ended::Stopped;
                 }
                 let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) else { continue };
-                if feed.apply(frame) {
-                    *attempt = 0;
-                    for frame in outbox_frames(feed) {
-                        if send(&mut sink, &frame).await.is_err() {
-                            return Ended::Dropped;
+                match feed.apply(frame) {
+                    FollowUp::Nothing => {}
+                    FollowUp::Joined => {
+                        *attempt = 0;
+                        for frame in outbox_frames(feed) {
+                            if send(&mut sink, &frame).await.is_err() {
+                                return Ended::Dropped;
+                            }
                         }
+                    }
+                    FollowUp::RetryLater(frame) => {
+                        leptos::task::spawn_local(async move {
+                            TimeoutFuture::new(RATE_LIMIT_RETRY_MS).await;
+                            feed.command(Command::Frame(frame));
+                        });
                     }
                 }
             }

@@ -150,7 +150,7 @@ impl ChannelWriter {
     }
 
     async fn store(&mut self, messages: &mut [Message]) -> Result<Vec<Outcome>, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = crate::store::begin_write(&self.pool).await?;
         let mut next = match self.next_sequence {
             Some(next) => next,
             None => journal::latest_sequence(&mut tx, &self.channel).await? + 1,

@@ -44,7 +44,7 @@ impl Game {
         let name = validate::name("campaign", name)?;
         let id = CampaignId::generate();
         let now = now_ms();
-        let mut tx = self.pool.begin().await.map_err(internal)?;
+        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
         sqlx::query("INSERT INTO campaigns (id, name, created_by, created_at) VALUES (?, ?, ?, ?)")
             .bind(id.as_str())
             .bind(&name)
@@ -226,7 +226,7 @@ impl Game {
         if preview.already_member {
             return Ok(preview.campaign_id);
         }
-        let mut tx = self.pool.begin().await.map_err(internal)?;
+        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
         add_member(&mut tx, &preview.campaign_id, user, Role::Player)
             .await
             .map_err(internal)?;

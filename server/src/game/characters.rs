@@ -17,7 +17,7 @@ impl Game {
         self.role_of(user, campaign).await?;
         let name = validate::name("character", name)?;
         let id = CharacterId::generate();
-        let mut tx = self.pool.begin().await.map_err(internal)?;
+        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
         let inserted = sqlx::query(
             "INSERT INTO characters (id, campaign_id, name, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
         )

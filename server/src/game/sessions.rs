@@ -21,7 +21,7 @@ impl Game {
         let id = SessionId::generate();
         let channel = ChannelId::generate();
         let now = now_ms();
-        let mut tx = self.pool.begin().await.map_err(internal)?;
+        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
         sqlx::query(
             "INSERT INTO sessions (id, campaign_id, title, status, created_at) VALUES (?, ?, ?, 'scheduled', ?)",
         )
@@ -78,7 +78,7 @@ impl Game {
         let from = SessionStatus::parse(&status).ok_or_else(|| internal(format!("bad status {status}")))?;
         let to = from.apply(action)?;
         let now = now_ms();
-        let mut tx = self.pool.begin().await.map_err(internal)?;
+        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
         // The status guard makes a concurrent change lose cleanly instead of skipping a state.
         let changed = sqlx::query(
             "UPDATE sessions SET status = ?,

@@ -46,6 +46,13 @@ pub async fn migrate(pool: &Pool) -> Result<(), sqlx::migrate::MigrateError> {
     sqlx::migrate!("./migrations").run(pool).await
 }
 
+/// Begins a transaction that will write. `BEGIN IMMEDIATE` takes the write lock up front, waiting up to the busy
+/// timeout; a deferred transaction that reads first and writes later fails at once with "database is locked"
+/// when another connection committed in between (SQLite cannot upgrade its stale read snapshot).
+pub async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
 /// Milliseconds since the Unix epoch, the unit of every timestamp column.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
