@@ -20,8 +20,8 @@ plain_cargo clippy -p app -p server --features app/ssr --all-targets -- -D warni
 step "clippy: browser build (hydrate, wasm32)"
 plain_cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
-step "unit and integration tests"
-plain_cargo test -p app -p server --features app/ssr
+step "unit and integration tests (audience property test: ${PROPTEST_CASES:-10000} cases)"
+PROPTEST_CASES="${PROPTEST_CASES:-10000}" plain_cargo test -p app -p server --features app/ssr
 
 step "end-to-end tests (Playwright in Chromium)"
 e2e_dir="target/e2e"

@@ -58,6 +58,8 @@ pub async fn demo(state: &AppState) -> Result<(), Problem> {
             client_message_id: format!("seed-{index}"),
             body: body.to_owned(),
             mode: None,
+            character_id: None,
+            npc_name: None,
             audience: None,
         };
         state.chat.send(user, request).await?;

@@ -227,16 +227,21 @@ async fn bad_frames_get_typed_errors_and_the_socket_stays_usable() {
     assert_eq!(empty["code"], "invalid_body");
     let long = socket.say(&channel, "long", &"é".repeat(4001)).await;
     assert_eq!(long["code"], "invalid_body");
-    let widened = {
+    let stranger = {
         socket
             .send(
-                json!({"type": "chat.send", "channel_id": channel, "client_message_id": "gm1", "body": "psst",
-                "audience": {"scope": "gm_only"}}),
+                json!({"type": "chat.send", "channel_id": channel, "client_message_id": "w1", "body": "psst",
+                "audience": {"scope": "targets", "targets": [{"kind": "user", "id": "01NOTAMEMBER"}]}}),
             )
             .await;
         socket.next_of("chat.error").await
     };
-    assert_eq!(widened["code"], "audience_not_allowed");
+    let unknown_mode = socket
+        .say_with(&channel, "m1", "hello", json!({"mode": "wizard"}))
+        .await;
+    assert_eq!(unknown_mode["code"], "invalid_input");
+    assert_eq!(stranger["code"], "unknown_target");
+    assert_eq!(stranger["client_message_id"], "w1");
 
     socket.send(json!({"type": "ping", "nonce": 42})).await;
     assert_eq!(socket.next_of("pong").await["nonce"], 42);
@@ -372,4 +377,23 @@ async fn concurrent_writes_in_several_channels_and_the_game_all_succeed() {
         );
     }
     characters.await.unwrap();
+}
+
+#[tokio::test]
+async fn members_in_a_room_hear_when_the_table_changes() {
+    let server = TestServer::start().await;
+    let (gm, gm_token) = server.user("gamemaster").await;
+    let (newcomer, _) = server.user("newcomer").await;
+    let (campaign, _, channel) = server.table(&gm, &[], true).await;
+    let mut socket = server.connect(&gm_token).await;
+    socket.join(&channel, None).await;
+
+    let game = &server.state.game;
+    let code = game.create_invite(&gm.id, &campaign).await.unwrap();
+    game.accept_invite(&newcomer.id, &code).await.unwrap();
+    assert_eq!(socket.next_of("chat.table").await["campaign_id"], campaign.to_string());
+    game.create_character(&newcomer.id, &campaign, "Brom").await.unwrap();
+    assert_eq!(socket.next_of("chat.table").await["campaign_id"], campaign.to_string());
+    game.set_gm_sees_whispers(&gm.id, &campaign, true).await.unwrap();
+    assert_eq!(socket.next_of("chat.table").await["campaign_id"], campaign.to_string());
 }

@@ -41,6 +41,8 @@ pub trait Backend: Send + Sync + 'static {
     async fn create_character(&self, user: &UserId, campaign: &CampaignId, name: &str) -> Result<CharacterId, Problem>;
     /// Creates a scheduled session and its channel (GMs only).
     async fn create_session(&self, user: &UserId, campaign: &CampaignId, title: &str) -> Result<SessionId, Problem>;
+    /// Turns the campaign's `gm_sees_whispers` setting on or off (GMs only).
+    async fn set_gm_sees_whispers(&self, user: &UserId, campaign: &CampaignId, on: bool) -> Result<(), Problem>;
     /// Starts, pauses or ends a session (GMs only).
     async fn change_session(
         &self,

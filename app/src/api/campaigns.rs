@@ -82,3 +82,12 @@ pub async fn change_session(session_id: SessionId, action: SessionAction) -> Res
     let user = require_user().await?;
     backend()?.change_session(&user.id, &session_id, action).await
 }
+
+/// Lets GMs read (or stop reading) whispers they are not part of; GMs only. Whispers already sent keep the
+/// answer they were sent with.
+#[server]
+pub async fn set_gm_sees_whispers(campaign_id: CampaignId, on: bool) -> Result<(), Problem> {
+    use super::backend::{backend, require_user};
+    let user = require_user().await?;
+    backend()?.set_gm_sees_whispers(&user.id, &campaign_id, on).await
+}

@@ -2,14 +2,22 @@
 //! does not accept posts; a refused send puts its text back so nothing typed is lost.
 
 use super::problem::ProblemNotice;
+use super::speak_as::{Choice, SpeakAs};
+use crate::domain::ids::UserId;
+use crate::domain::policy::TableFacts;
 use crate::domain::validate;
 use crate::feed::ChatFeed;
 use leptos::html::Textarea;
 use leptos::prelude::*;
 
-/// The message box of the selected channel.
+/// The message box of the selected channel, with the voice and audience selectors above it.
 #[component]
-pub fn Composer(feed: ChatFeed) -> impl IntoView {
+pub fn Composer(
+    feed: ChatFeed,
+    choice: Choice,
+    facts: RwSignal<Option<TableFacts>>,
+    viewer: RwSignal<Option<UserId>>,
+) -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let input = NodeRef::<Textarea>::new();
     let local_error = RwSignal::new(None);
@@ -28,10 +36,15 @@ pub fn Composer(feed: ChatFeed) -> impl IntoView {
             return;
         }
         let body = draft.get_untracked();
-        match validate::body(&body) {
+        // The same rules the server enforces: a send they refuse is not sent, and the text stays.
+        let allowed = match (viewer.get_untracked(), facts.get_untracked()) {
+            (Some(viewer), Some(facts)) => choice.decision(&viewer, &facts).map(|_| ()),
+            _ => Ok(()),
+        };
+        match validate::body(&body).and(allowed) {
             Ok(()) => {
                 local_error.set(None);
-                feed.send(body);
+                feed.send(body, choice.hints());
                 draft.set(String::new());
             }
             Err(problem) => local_error.set(Some(problem)),
@@ -52,6 +65,7 @@ pub fn Composer(feed: ChatFeed) -> impl IntoView {
             {move || closed_reason().map(|reason| view! {
                 <p data-testid="composer-closed" role="status" class="mb-2 text-sm text-amber-300">{reason}</p>
             })}
+            <SpeakAs choice facts viewer />
             <form class="flex items-end gap-2" on:submit=move |ev| { ev.prevent_default(); submit(); }>
                 <label for="composer-input" class="sr-only">"Message"</label>
                 <textarea id="composer-input" node_ref=input data-testid="composer-input" rows="2"

@@ -1,6 +1,6 @@
 //! Controls only GMs see: new session, start/pause/end the selected one, and invite links.
 
-use crate::api::campaigns::{create_invite, ChangeSession, CreateSession};
+use crate::api::campaigns::{create_invite, set_gm_sees_whispers, ChangeSession, CreateSession};
 use crate::components::icon::{Icon, IconKind};
 use crate::components::problem::ProblemNotice;
 use crate::domain::campaign::{SessionAction, SessionStatus};
@@ -37,9 +37,24 @@ pub fn SessionControls(session_id: SessionId, status: SessionStatus, on_change: 
     }
 }
 
-/// New-session form and invite link.
+/// New-session form, invite link, and the campaign's whisper setting.
 #[component]
-pub fn GmPanel(campaign_id: CampaignId, on_change: Callback<()>) -> impl IntoView {
+pub fn GmPanel(campaign_id: CampaignId, gm_sees_whispers: bool, on_change: Callback<()>) -> impl IntoView {
+    let setting_problem: RwSignal<Option<Problem>> = RwSignal::new(None);
+    let setting_campaign = campaign_id.clone();
+    let toggle_setting = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        let campaign_id = setting_campaign.clone();
+        leptos::task::spawn_local(async move {
+            match set_gm_sees_whispers(campaign_id, on).await {
+                Ok(()) => {
+                    setting_problem.set(None);
+                    on_change.run(());
+                }
+                Err(problem) => setting_problem.set(Some(problem)),
+            }
+        });
+    };
     let create = ServerAction::<CreateSession>::new();
     Effect::new(move |_| {
         if let Some(Ok(_)) = create.value().get() {
@@ -77,6 +92,11 @@ pub fn GmPanel(campaign_id: CampaignId, on_change: Callback<()>) -> impl IntoVie
             </div>
         </ActionForm>
         <ProblemNotice problem=Signal::derive(move || create.value().get().and_then(Result::err)) testid="session-create-error" />
+        <label class="mt-2 flex items-center gap-2 text-sm text-slate-300">
+            <input type="checkbox" data-testid="gm-sees-whispers" prop:checked=gm_sees_whispers on:change=toggle_setting />
+            "GMs read players' whispers"
+        </label>
+        <ProblemNotice problem=setting_problem testid="setting-error" />
         <button data-testid="invite-create" class="btn-quiet mt-2 w-full" on:click=make_invite>"Invite players"</button>
         {invite_link}
         <ProblemNotice problem=Signal::derive(move || invite.get().and_then(Result::err)) testid="invite-create-error" />

@@ -1,9 +1,12 @@
 //! The message list: visible messages oldest first, then the outbox. Scrolling to the top loads older pages;
 //! new messages keep the view pinned to the bottom when the reader is already there.
 
-use super::icon::{Icon, IconKind};
+use super::icon::Icon;
+use super::labels;
+use crate::domain::actor::ActorKind;
 use crate::domain::audience::AudienceScope;
 use crate::domain::message::Message;
+use crate::domain::policy::TableFacts;
 use crate::feed::{ChatFeed, PendingSend};
 use leptos::html::Ol;
 use leptos::prelude::*;
@@ -11,10 +14,34 @@ use leptos::prelude::*;
 /// Within this many pixels of an edge counts as being at it.
 const EDGE_PX: i32 = 48;
 
+/// Which messages the reader wants to see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Filter {
+    All,
+    InCharacter,
+    OutOfCharacter,
+    Whispers,
+}
+
+impl Filter {
+    fn admits(self, message: &Message) -> bool {
+        match self {
+            Self::All => true,
+            Self::InCharacter => matches!(
+                message.actor.kind,
+                ActorKind::Character | ActorKind::Narrator | ActorKind::Gm
+            ),
+            Self::OutOfCharacter => message.actor.kind == ActorKind::Participant,
+            Self::Whispers => message.audience.scope != AudienceScope::All,
+        }
+    }
+}
+
 /// Renders the feed's messages with the test hooks of the design (`timeline`, `message`, `author`, `body`,
-/// `visibility`).
+/// `visibility`), with filters for in-character, out-of-character and private messages.
 #[component]
-pub fn Timeline(feed: ChatFeed) -> impl IntoView {
+pub fn Timeline(feed: ChatFeed, facts: RwSignal<Option<TableFacts>>) -> impl IntoView {
+    let filter = RwSignal::new(Filter::All);
     let list = NodeRef::<Ol>::new();
     let pinned = RwSignal::new(true);
     let on_scroll = move |_| {
@@ -41,8 +68,21 @@ pub fn Timeline(feed: ChatFeed) -> impl IntoView {
         }
         Some((first, el.scroll_height()))
     });
+    let filter_button = move |value: Filter, label: &'static str, testid: &'static str| {
+        view! {
+            <button data-testid=testid aria-pressed=move || (filter.get() == value).to_string()
+                class=move || if filter.get() == value { "btn-quiet border-indigo-400 text-white" } else { "btn-quiet" }
+                on:click=move |_| filter.set(value)>{label}</button>
+        }
+    };
     view! {
-        <ol node_ref=list data-testid="timeline" on:scroll=on_scroll aria-live="polite"
+        <div role="group" aria-label="Show" class="flex gap-1 border-b border-slate-800 px-3 py-1 text-xs">
+            {filter_button(Filter::All, "All", "filter-all")}
+            {filter_button(Filter::InCharacter, "In character", "filter-ic")}
+            {filter_button(Filter::OutOfCharacter, "Out of character", "filter-ooc")}
+            {filter_button(Filter::Whispers, "Private", "filter-whispers")}
+        </div>
+        <ol node_ref=list data-testid="timeline" data-channel=move || feed.channel.get().map(|c| c.to_string()) on:scroll=on_scroll aria-live="polite"
             class="flex-1 space-y-1 overflow-y-auto px-3 py-2">
             <Show when=move || feed.has_more.get()>
                 <li class="py-2 text-center text-xs text-slate-500">
@@ -51,8 +91,11 @@ pub fn Timeline(feed: ChatFeed) -> impl IntoView {
                     </button>
                 </li>
             </Show>
-            <For each=move || feed.messages.get().into_values() key=|m| m.message_id.clone() let:message>
-                <MessageRow message />
+            <For each=move || {
+                let filter = filter.get();
+                feed.messages.get().into_values().filter(move |m| filter.admits(m))
+            } key=|m| m.message_id.clone() let:message>
+                <MessageRow message facts />
             </For>
             <For each=move || feed.pending.get() key=|p| p.client_message_id.clone() let:pending>
                 <PendingRow pending />
@@ -63,17 +106,23 @@ pub fn Timeline(feed: ChatFeed) -> impl IntoView {
 }
 
 #[component]
-fn MessageRow(message: Message) -> impl IntoView {
-    let (icon, words) = visibility(&message);
-    let label = format!("Visible to: {words}");
+fn MessageRow(message: Message, facts: RwSignal<Option<TableFacts>>) -> impl IntoView {
+    let audience = message.audience.clone();
+    let visibility = Memo::new(move |_| facts.with(|f| labels::visibility(&audience, f.as_ref())));
+    let (actor, sender) = (message.actor.clone(), message.sender_id.clone());
+    let speaker = Memo::new(move |_| facts.with(|f| labels::speaker(&actor, sender.as_ref(), f.as_ref())));
+    let private = message.audience.scope != AudienceScope::All;
     view! {
         <li data-testid="message" data-seq=message.sequence_id data-kind=message.kind.as_str()
             data-actor=message.actor.kind.as_str() data-audience=message.audience.scope.as_str()
-            class="group rounded-md px-2 py-1 hover:bg-slate-900">
+            class=if private { "group rounded-md border-l-2 border-violet-500 bg-violet-950/30 px-2 py-1" } else { "group rounded-md px-2 py-1 hover:bg-slate-900" }>
             <div class="flex items-baseline gap-2 text-xs text-slate-400">
-                <span data-testid="author" class="text-sm font-semibold text-slate-100">{message.actor.label.clone()}</span>
-                <span data-testid="visibility" aria-label=label>
-                    <Icon kind=icon />" "{words}
+                <span data-testid="author" class="text-sm font-semibold text-slate-100">
+                    {move || speaker.get().0}
+                    {move || speaker.get().1.map(|d| view! { <span class="text-xs font-normal text-slate-400">{format!(" ({d})")}</span> })}
+                </span>
+                <span data-testid="visibility" aria-label=move || format!("Visible to: {}", visibility.get().1)>
+                    {move || view! { <Icon kind=visibility.get().0 /> }}" "{move || visibility.get().1}
                 </span>
                 <time class="ml-auto opacity-0 group-hover:opacity-100">{format!("#{}", message.sequence_id)}</time>
             </div>
@@ -89,18 +138,5 @@ fn PendingRow(pending: PendingSend) -> impl IntoView {
             <div class="text-xs text-slate-400">"Sending…"</div>
             <div class="whitespace-pre-wrap break-words">{pending.body}</div>
         </li>
-    }
-}
-
-/// The icon and words of a message's visibility. Whisper targets are named in the next stage of the product;
-/// until then every message in a session room is for everyone.
-fn visibility(message: &Message) -> (IconKind, String) {
-    match message.audience.scope {
-        AudienceScope::All => (IconKind::Eye, "Everyone".to_owned()),
-        AudienceScope::GmOnly => (IconKind::Lock, "GM only".to_owned()),
-        AudienceScope::Targets => (
-            IconKind::Whisper,
-            format!("Whisper to {} people", message.audience.targets.len()),
-        ),
     }
 }

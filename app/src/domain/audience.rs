@@ -50,6 +50,10 @@ pub struct Audience {
     /// expanded into users when the message is created). Empty for other scopes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<UserId>,
+    /// Whether the campaign's GMs may read it although they are not targets: always for `gm_only`; for a
+    /// whisper, the campaign's `gm_sees_whispers` setting *when it was sent*, so history never changes later.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub gms: bool,
 }
 
 impl Audience {
@@ -58,6 +62,7 @@ impl Audience {
         Self {
             scope: AudienceScope::All,
             targets: Vec::new(),
+            gms: false,
         }
     }
 }
@@ -71,17 +76,21 @@ pub struct Viewer {
     pub role: Role,
 }
 
-/// Whether `viewer` may see `message`. The sender always sees their own message; `all` reaches every member
-/// of the channel (channel membership is checked before this is asked); `gm_only` reaches GMs; `targets`
-/// reaches the listed users.
+/// Whether `viewer` may see `message`: the one visibility rule.
+///
+/// - The sender always sees their own message.
+/// - `all` reaches every member of the channel (membership is checked before this is asked).
+/// - `gm_only` reaches the GMs.
+/// - `targets` reaches the listed users, and the GMs only when the message says GMs may read it.
 pub fn can_see(viewer: &Viewer, message: &Message) -> bool {
     if message.sender_id.as_ref() == Some(&viewer.user_id) {
         return true;
     }
+    let gm_reads = viewer.role == Role::Gm && message.audience.gms;
     match message.audience.scope {
         AudienceScope::All => true,
         AudienceScope::GmOnly => viewer.role == Role::Gm,
-        AudienceScope::Targets => message.audience.targets.contains(&viewer.user_id),
+        AudienceScope::Targets => gm_reads || message.audience.targets.contains(&viewer.user_id),
     }
 }
 
@@ -130,6 +139,7 @@ mod tests {
             Audience {
                 scope: AudienceScope::GmOnly,
                 targets: vec![],
+                gms: true,
             },
         );
         assert!(can_see(&viewer("gm", Role::Gm), &message));
@@ -145,11 +155,29 @@ mod tests {
             Audience {
                 scope: AudienceScope::Targets,
                 targets: vec![UserId::from("bob")],
+                gms: false,
             },
         );
         assert!(can_see(&viewer("bob", Role::Player), &message));
         assert!(can_see(&viewer("alice", Role::Player), &message));
         assert!(!can_see(&viewer("carol", Role::Player), &message));
         assert!(!can_see(&viewer("gm", Role::Gm), &message));
+    }
+
+    #[test]
+    fn gms_read_whispers_only_when_the_message_says_so() {
+        let mut audience = Audience {
+            scope: AudienceScope::Targets,
+            targets: vec![UserId::from("bob")],
+            gms: true,
+        };
+        let message = message_from("alice", audience.clone());
+        assert!(can_see(&viewer("gm", Role::Gm), &message));
+        assert!(
+            !can_see(&viewer("carol", Role::Player), &message),
+            "the flag is for GMs only"
+        );
+        audience.gms = false;
+        assert!(!can_see(&viewer("gm", Role::Gm), &message_from("alice", audience)));
     }
 }

@@ -36,8 +36,10 @@ pub enum ErrorCode {
     InvalidBody,
     /// The requested speaking mode is not allowed for this member here.
     ModeNotAllowed,
-    /// The requested audience is not allowed for this member here.
-    AudienceNotAllowed,
+    /// The sender does not control the character they asked to speak as.
+    CharacterNotControlled,
+    /// A whisper named someone who is not in the campaign.
+    UnknownTarget,
     /// The connection sent too much too quickly.
     RateLimited,
     /// Something failed on the server; it has been logged.
@@ -63,7 +65,8 @@ impl ErrorCode {
             Self::FrameTooLarge => "frame_too_large",
             Self::InvalidBody => "invalid_body",
             Self::ModeNotAllowed => "mode_not_allowed",
-            Self::AudienceNotAllowed => "audience_not_allowed",
+            Self::CharacterNotControlled => "character_not_controlled",
+            Self::UnknownTarget => "unknown_target",
             Self::RateLimited => "rate_limited",
             Self::Internal => "internal",
             Self::Network => "network",

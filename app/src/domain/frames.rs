@@ -3,7 +3,7 @@
 
 use super::campaign::SessionStatus;
 use super::error::{ErrorCode, Problem};
-use super::ids::{ChannelId, SessionId};
+use super::ids::{CampaignId, ChannelId, SessionId};
 use super::message::Message;
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +29,8 @@ pub enum ClientFrame {
         mode: Option<String>,
         #[serde(default)]
         character_id: Option<String>,
+        #[serde(default)]
+        npc_name: Option<String>,
         #[serde(default)]
         audience: Option<serde_json::Value>,
     },
@@ -107,6 +109,10 @@ pub enum ServerFrame {
     /// A session room's status changed (the GM started, paused or ended it).
     #[serde(rename = "chat.room")]
     Room { channel_id: ChannelId, room: RoomState },
+    /// The campaign's table changed (a member joined, a character was created or shared, a setting changed):
+    /// refresh members, characters and what the composer offers.
+    #[serde(rename = "chat.table")]
+    Table { campaign_id: CampaignId },
     /// Answer to `ping`.
     #[serde(rename = "pong")]
     Pong {

@@ -8,6 +8,8 @@
 //! - [`validate`]: input rules (usernames, passwords, names, message bodies) and the limits they enforce.
 //! - [`campaign`]: roles and the session lifecycle state machine.
 //! - [`actor`], [`audience`], [`message`]: the message fact and who may see it ([`audience::can_see`]).
+//! - [`policy`]: who speaks and who hears: hints plus the game authority's facts become the effective actor
+//!   and audience, or a typed refusal.
 //! - [`frames`]: the WebSocket wire protocol, documented in `docs/protocol.md`.
 //! - [`views`]: the read models pages receive from server functions.
 //! - [`backoff`]: the reconnect schedule of the client feed.
@@ -20,6 +22,7 @@ pub mod error;
 pub mod frames;
 pub mod ids;
 pub mod message;
+pub mod policy;
 pub mod validate;
 pub mod views;
 

@@ -3,6 +3,7 @@
 
 use super::campaign::{Role, SessionStatus};
 use super::ids::{CampaignId, ChannelId, CharacterId, SessionId, UserId};
+use super::policy::TableFacts;
 use serde::{Deserialize, Serialize};
 
 /// The logged-in user as pages show them.
@@ -83,6 +84,8 @@ pub struct CampaignView {
     pub members: Vec<MemberSummary>,
     /// Characters, by name.
     pub characters: Vec<CharacterSummary>,
+    /// What the speaking and hearing rules need, so the composer previews a send with the server's own rules.
+    pub facts: TableFacts,
 }
 
 /// What an invite link shows before the user accepts it.

@@ -37,8 +37,21 @@ impl ConnectionState {
     }
 }
 
+/// The speaking mode and audience a send asks for, in the wire form of `chat.send` (hints the server decides on).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SendHints {
+    /// `participant` (or `None`), `character`, `gm` or `narrator`.
+    pub mode: Option<String>,
+    /// The character, for `character` mode.
+    pub character_id: Option<String>,
+    /// The NPC's name, for `narrator` mode.
+    pub npc_name: Option<String>,
+    /// `"all"` (or `None`), `"gm_only"`, or a targets object.
+    pub audience: Option<serde_json::Value>,
+}
+
 /// A message the user sent that the server has not acknowledged yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PendingSend {
     /// The idempotency key; resending with it never creates a second message.
     pub client_message_id: String,
@@ -46,6 +59,23 @@ pub struct PendingSend {
     pub channel_id: ChannelId,
     /// The text.
     pub body: String,
+    /// What the sender asked for; a resend asks for the same.
+    pub hints: SendHints,
+}
+
+impl PendingSend {
+    /// The `chat.send` frame for this send (the first time and every retry alike).
+    pub fn frame(&self) -> ClientFrame {
+        ClientFrame::Send {
+            channel_id: self.channel_id.clone(),
+            client_message_id: self.client_message_id.clone(),
+            body: self.body.clone(),
+            mode: self.hints.mode.clone(),
+            character_id: self.hints.character_id.clone(),
+            npc_name: self.hints.npc_name.clone(),
+            audience: self.hints.audience.clone(),
+        }
+    }
 }
 
 /// Commands from the page to the socket task (which exists in the browser build only).
@@ -97,6 +127,8 @@ pub struct ChatFeed {
     pub error: RwSignal<Option<Problem>>,
     /// Text of a refused send, handed back to the composer so nothing typed is lost.
     pub returned_draft: RwSignal<Option<String>>,
+    /// Bumped when the server says the campaign's table changed; pages refetch what depends on it.
+    pub table_version: RwSignal<u32>,
     commands: StoredValue<Option<futures::channel::mpsc::UnboundedSender<Command>>>,
 }
 
@@ -113,6 +145,7 @@ impl ChatFeed {
             loading_older: RwSignal::new(false),
             error: RwSignal::new(None),
             returned_draft: RwSignal::new(None),
+            table_version: RwSignal::new(0),
             commands: StoredValue::new(None),
         };
         #[cfg(feature = "hydrate")]
@@ -133,28 +166,22 @@ impl ChatFeed {
         self.command(Command::Rejoin);
     }
 
-    /// Queues `body` for the selected channel; it is sent now if connected, or after the next reconnect.
-    pub fn send(&self, body: String) {
+    /// Queues `body` for the selected channel with the chosen hints; it is sent now if connected, or after the
+    /// next reconnect.
+    pub fn send(&self, body: String, hints: SendHints) {
         let Some(channel_id) = self.channel.get_untracked() else {
             return;
         };
-        let client_message_id = ulid::Ulid::generate().to_string();
-        self.error.set(None);
-        self.pending.update(|pending| {
-            pending.push(PendingSend {
-                client_message_id: client_message_id.clone(),
-                channel_id: channel_id.clone(),
-                body: body.clone(),
-            })
-        });
-        self.command(Command::Frame(ClientFrame::Send {
+        let pending = PendingSend {
+            client_message_id: ulid::Ulid::generate().to_string(),
             channel_id,
-            client_message_id,
             body,
-            mode: None,
-            character_id: None,
-            audience: None,
-        }));
+            hints,
+        };
+        self.error.set(None);
+        let frame = pending.frame();
+        self.pending.update(|all| all.push(pending));
+        self.command(Command::Frame(frame));
     }
 
     /// Asks for the page before the oldest message shown.
@@ -228,16 +255,9 @@ impl ChatFeed {
                 // Too fast: the send stays in the outbox and goes again shortly; nothing typed is lost.
                 let retry = self
                     .pending
-                    .with_untracked(|p| p.iter().find(|s| s.client_message_id == key).cloned());
-                if let Some(send) = retry {
-                    return FollowUp::RetryLater(ClientFrame::Send {
-                        channel_id: send.channel_id,
-                        client_message_id: send.client_message_id,
-                        body: send.body,
-                        mode: None,
-                        character_id: None,
-                        audience: None,
-                    });
+                    .with_untracked(|p| p.iter().find(|s| s.client_message_id == key).map(PendingSend::frame));
+                if let Some(frame) = retry {
+                    return FollowUp::RetryLater(frame);
                 }
             }
             ServerFrame::Error {
@@ -262,6 +282,7 @@ impl ChatFeed {
                 self.error.set(Some(Problem { code, message, hint }));
             }
             ServerFrame::Room { channel_id, room } if is_current(&channel_id) => self.room.set(Some(room)),
+            ServerFrame::Table { .. } => self.table_version.update(|v| *v += 1),
             _ => {}
         }
         FollowUp::Nothing

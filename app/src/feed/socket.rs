@@ -2,7 +2,7 @@
 //! applies frames to the [`ChatFeed`], resends the outbox after each join, pings when idle, and reconnects with
 //! [`reconnect_delay_ms`] when the socket drops or the browser's network comes back.
 
-use super::{ChatFeed, Command, ConnectionState, FollowUp};
+use super::{ChatFeed, Command, ConnectionState, FollowUp, PendingSend};
 use crate::domain::backoff::reconnect_delay_ms;
 use crate::domain::frames::{ClientFrame, ServerFrame};
 use futures::channel::mpsc::{unbounded, UnboundedReceiver};
@@ -192,14 +192,7 @@ fn outbox_frames(feed: ChatFeed) -> Vec<ClientFrame> {
         pending
             .iter()
             .filter(|send| Some(&send.channel_id) == channel.as_ref())
-            .map(|send| ClientFrame::Send {
-                channel_id: send.channel_id.clone(),
-                client_message_id: send.client_message_id.clone(),
-                body: send.body.clone(),
-                mode: None,
-                character_id: None,
-                audience: None,
-            })
+            .map(PendingSend::frame)
             .collect()
     })
 }

@@ -7,9 +7,11 @@ use crate::components::connection::ConnectionBadge;
 use crate::components::gm_tools::{GmPanel, SessionControls};
 use crate::components::problem::ProblemNotice;
 use crate::components::sidebar::{status_words, PeoplePanel, SessionList};
+use crate::components::speak_as::Choice;
 use crate::components::timeline::Timeline;
 use crate::domain::campaign::{Role, SessionStatus};
-use crate::domain::ids::CampaignId;
+use crate::domain::ids::{CampaignId, UserId};
+use crate::domain::policy::TableFacts;
 use crate::domain::views::{CampaignView, SessionSummary};
 use crate::domain::ErrorCode;
 use crate::feed::ChatFeed;
@@ -25,14 +27,24 @@ pub fn CampaignPage() -> impl IntoView {
     let session_param = Memo::new(move |_| params.read().get("session_id"));
     let refresh = RwSignal::new(0u32);
     let on_change = Callback::new(move |()| refresh.update(|n| *n += 1));
-    let campaign = Resource::new(move || (campaign_id(), refresh.get()), |(id, _)| get_campaign(id));
     let feed = ChatFeed::new();
+    let campaign = Resource::new(
+        move || (campaign_id(), refresh.get(), feed.table_version.get()),
+        |(id, _, _)| get_campaign(id),
+    );
+    let choice = Choice::new();
+    // Filled on the client only (effects do not run on the server), so the server-rendered composer and the
+    // first hydrated render agree; the selectors fill in a moment later.
+    let facts = RwSignal::new(None::<TableFacts>);
+    let viewer = RwSignal::new(None::<UserId>);
 
     // Follow the selected session's channel; a room status change (seen live) refreshes the sidebar.
     Effect::new(move |_| {
         if let Some(Ok(view)) = campaign.get() {
             let session = selected_session(&view, session_param.get().as_deref());
             feed.select(session.map(|s| s.channel_id));
+            viewer.set(Some(view.viewer_id.clone()));
+            facts.set(Some(view.facts));
         }
     });
     Effect::new(move |previous: Option<Option<SessionStatus>>| {
@@ -86,8 +98,8 @@ pub fn CampaignPage() -> impl IntoView {
                 </header>
                 <Show when=move || feed.channel.get().is_some()
                     fallback=|| view! { <p class="p-6 text-slate-400">"No session yet. A GM can create one in the sidebar."</p> }>
-                    <Timeline feed />
-                    <Composer feed />
+                    <Timeline feed facts />
+                    <Composer feed choice facts viewer />
                 </Show>
             </section>
         </div>
@@ -98,7 +110,7 @@ pub fn CampaignPage() -> impl IntoView {
 #[component]
 fn Sidebar(campaign: CampaignView, selected: Option<String>, on_change: Callback<()>) -> impl IntoView {
     let gm_panel = (campaign.role == Role::Gm).then(|| {
-        view! { <GmPanel campaign_id=campaign.id.clone() on_change /> }
+        view! { <GmPanel campaign_id=campaign.id.clone() gm_sees_whispers=campaign.facts.gm_sees_whispers on_change /> }
     });
     view! {
         <h1 data-testid="campaign-title" class="mb-2 text-lg font-semibold">{campaign.name.clone()}</h1>

@@ -7,7 +7,7 @@
 
 use app::domain::audience::{can_see, Viewer};
 use app::domain::frames::{RoomState, ServerFrame};
-use app::domain::ids::ChannelId;
+use app::domain::ids::{CampaignId, ChannelId};
 use app::domain::message::Message;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -34,6 +34,8 @@ impl ConnectionId {
 pub struct Subscriber {
     /// Who is listening, for `can_see`.
     pub viewer: Viewer,
+    /// The campaign of the channel, for table-change notices.
+    pub campaign: CampaignId,
     /// The connection's bounded outgoing queue.
     pub queue: mpsc::Sender<Frame>,
     /// Notified when the queue overflowed and the connection must close.
@@ -85,6 +87,25 @@ impl Hub {
             room,
         });
         self.deliver(channel, &frame, |_| true);
+    }
+
+    /// Tells every subscriber in a campaign's channels that its table changed (members, characters, settings),
+    /// so pages refresh what they show and what the composer offers.
+    pub fn publish_table_changed(&self, campaign: &CampaignId) {
+        let frame = encode(&ServerFrame::Table {
+            campaign_id: campaign.clone(),
+        });
+        let channels: Vec<ChannelId> = {
+            let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+            rooms
+                .iter()
+                .filter(|(_, room)| room.values().any(|s| &s.campaign == campaign))
+                .map(|(channel, _)| channel.clone())
+                .collect()
+        };
+        for channel in channels {
+            self.deliver(&channel, &frame, |_| true);
+        }
     }
 
     /// How many connections are subscribed to a channel.

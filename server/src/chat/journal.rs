@@ -11,7 +11,7 @@ use sqlx::SqliteConnection;
 macro_rules! columns {
     () => {
         "channel_id, sequence_id, id, sent_at, kind, actor_kind, actor_id, actor_label, sender_id, body, mentions,
-         audience_scope, audience_targets, client_message_id"
+         audience_scope, audience_targets, audience_gms, client_message_id"
     };
 }
 
@@ -31,6 +31,7 @@ pub struct Row {
     mentions: String,
     audience_scope: String,
     audience_targets: String,
+    audience_gms: bool,
     client_message_id: Option<String>,
 }
 
@@ -55,6 +56,7 @@ impl Row {
                 audience: Audience {
                     scope: AudienceScope::parse(&self.audience_scope)?,
                     targets: serde_json::from_str(&self.audience_targets).ok()?,
+                    gms: self.audience_gms,
                 },
                 client_message_id: self.client_message_id,
             })
@@ -70,8 +72,8 @@ impl Row {
 pub async fn insert(conn: &mut SqliteConnection, message: &Message) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO messages (channel_id, sequence_id, id, sent_at, kind, actor_kind, actor_id, actor_label,
-            sender_id, body, mentions, audience_scope, audience_targets, client_message_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            sender_id, body, mentions, audience_scope, audience_targets, audience_gms, client_message_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(message.channel_id.as_str())
     .bind(message.sequence_id)
@@ -86,6 +88,7 @@ pub async fn insert(conn: &mut SqliteConnection, message: &Message) -> Result<()
     .bind(serde_json::to_string(&message.mentions).unwrap_or_else(|_| "[]".into()))
     .bind(message.audience.scope.as_str())
     .bind(serde_json::to_string(&message.audience.targets).unwrap_or_else(|_| "[]".into()))
+    .bind(message.audience.gms)
     .bind(message.client_message_id.as_deref())
     .execute(conn)
     .await?;

@@ -12,12 +12,11 @@ pub mod writer;
 
 use crate::game::{ChannelAccess, GameAuthority, GameEvent};
 use crate::store::{internal, Pool};
-use app::domain::actor::Actor;
-use app::domain::audience::{can_see, Audience, Viewer};
-use app::domain::campaign::Role;
+use app::domain::audience::{can_see, Viewer};
 use app::domain::frames::ServerFrame;
 use app::domain::ids::{ChannelId, MessageId};
 use app::domain::message::{Message, MessageKind};
+use app::domain::policy::{decide, AudienceHint, ModeHint};
 use app::domain::validate::{self, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX};
 use app::domain::views::UserSummary;
 use app::domain::{ErrorCode, Problem};
@@ -39,9 +38,13 @@ pub struct SendRequest {
     pub client_message_id: String,
     /// Text.
     pub body: String,
-    /// Mode hint (`participant` is the only mode at this stage).
+    /// Mode hint: `participant` (default), `character`, `gm`, `narrator`.
     pub mode: Option<String>,
-    /// Audience hint (everyone is the only audience at this stage).
+    /// For `character` mode: which character.
+    pub character_id: Option<String>,
+    /// For `narrator` mode: the NPC's name.
+    pub npc_name: Option<String>,
+    /// Audience hint: `"all"` (default), `"gm_only"`, or `{"scope": "targets", "targets": [...]}`.
     pub audience: Option<serde_json::Value>,
 }
 
@@ -64,6 +67,7 @@ impl ChatService {
             loop {
                 match events.recv().await {
                     Ok(GameEvent::SessionChanged { channel_id, room }) => listener.publish_room(&channel_id, room),
+                    Ok(GameEvent::TableChanged { campaign_id }) => listener.publish_table_changed(&campaign_id),
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
                         tracing::warn!(missed, "chat fell behind game events");
                     }
@@ -167,21 +171,21 @@ impl ChatService {
             ));
         }
         validate::body(&request.body)?;
+        let mode = ModeHint::from_wire(
+            request.mode.as_deref(),
+            request.character_id.as_deref(),
+            request.npc_name.as_deref(),
+        )?;
+        let audience = AudienceHint::from_wire(request.audience.as_ref())?;
         let access = self.access(user, &request.channel_id).await?;
-        check_hints(&request)?;
-        if let Some(room) = &access.room {
-            if access.viewer.role == Role::Observer {
-                return Err(Problem::forbidden(
-                    "Observers read session rooms but do not post in them.",
-                ));
-            }
-            if !room.status.allows_posting() {
-                return Err(Problem::new(
-                    ErrorCode::SessionNotActive,
-                    room.status.closed_reason().unwrap_or("The session is not active."),
-                    "Wait for the GM to start or resume the session.",
-                ));
-            }
+        let facts = self.game.table_facts(&access.campaign_id).await?;
+        let decision = decide(&user.id, access.lane, &facts, &mode, &audience)?;
+        if let Some(room) = access.room.as_ref().filter(|room| !room.status.allows_posting()) {
+            return Err(Problem::new(
+                ErrorCode::SessionNotActive,
+                room.status.closed_reason().unwrap_or("The session is not active."),
+                "Wait for the GM to start or resume the session.",
+            ));
         }
         let message = Message {
             message_id: MessageId(String::new()),
@@ -189,11 +193,11 @@ impl ChatService {
             sequence_id: 0,
             sent_at: 0,
             kind: MessageKind::Text,
-            actor: Actor::participant(user.id.as_str(), &user.username),
+            actor: decision.actor,
             sender_id: Some(user.id.clone()),
             body: request.body,
             mentions: Vec::new(),
-            audience: Audience::all(),
+            audience: decision.audience,
             client_message_id: Some(key.to_owned()),
         };
         let (message_id, sequence_id, duplicate) = match self.writers.submit(message).await? {
@@ -211,25 +215,4 @@ impl ChatService {
             duplicate,
         })
     }
-}
-
-/// Modes and audiences arrive with the next stage of the product; until then a hint asking for anything but
-/// participant mode to everyone is refused rather than silently widened.
-fn check_hints(request: &SendRequest) -> Result<(), Problem> {
-    if let Some(mode) = request.mode.as_deref().filter(|m| *m != "participant") {
-        return Err(Problem::new(
-            ErrorCode::ModeNotAllowed,
-            format!("The mode \"{mode}\" is not available here."),
-            "Send without a mode, or with \"participant\".",
-        ));
-    }
-    let everyone = |value: &serde_json::Value| value == "all" || value.get("scope").is_some_and(|s| s == "all");
-    if request.audience.as_ref().is_some_and(|a| !a.is_null() && !everyone(a)) {
-        return Err(Problem::new(
-            ErrorCode::AudienceNotAllowed,
-            "Only messages to everyone are available here.",
-            "Send without an audience, or with \"all\".",
-        ));
-    }
-    Ok(())
 }

@@ -5,7 +5,8 @@ use crate::store::internal;
 use app::domain::audience::Viewer;
 use app::domain::campaign::{Role, SessionStatus};
 use app::domain::frames::RoomState;
-use app::domain::ids::{CampaignId, ChannelId, SessionId, UserId};
+use app::domain::ids::{CampaignId, ChannelId, CharacterId, SessionId, UserId};
+use app::domain::policy::{CharacterFact, Lane, MemberFact, TableFacts};
 use app::domain::Problem;
 use async_trait::async_trait;
 use tokio::sync::broadcast;
@@ -19,6 +20,8 @@ pub struct ChannelAccess {
     pub viewer: Viewer,
     /// For session channels: the session and its status.
     pub room: Option<RoomState>,
+    /// Session channels are in-game; table channels and direct messages off-game.
+    pub lane: Lane,
 }
 
 /// A change chat needs to hear about.
@@ -31,6 +34,11 @@ pub enum GameEvent {
         /// The session and its new status.
         room: RoomState,
     },
+    /// Who is at the table changed: a member joined, a character was created or shared, a setting changed.
+    TableChanged {
+        /// The campaign.
+        campaign_id: CampaignId,
+    },
 }
 
 /// The game authority as chat sees it: questions only, no writes.
@@ -41,6 +49,8 @@ pub trait GameAuthority: Send + Sync + 'static {
     async fn channel_access(&self, user: &UserId, channel: &ChannelId) -> Result<ChannelAccess, Problem>;
     /// The current state of a session channel's room (`None` for other channels).
     async fn room_state(&self, channel: &ChannelId) -> Result<Option<RoomState>, Problem>;
+    /// Everything the speaking and hearing rules need to know about a campaign.
+    async fn table_facts(&self, campaign: &CampaignId) -> Result<TableFacts, Problem>;
     /// Subscribes to game changes.
     fn subscribe(&self) -> broadcast::Receiver<GameEvent>;
 }
@@ -48,8 +58,8 @@ pub trait GameAuthority: Send + Sync + 'static {
 #[async_trait]
 impl GameAuthority for Game {
     async fn channel_access(&self, user: &UserId, channel: &ChannelId) -> Result<ChannelAccess, Problem> {
-        let row: Option<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT c.campaign_id, m.role, s.id, s.status
+        let row: Option<(String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT c.campaign_id, c.kind, m.role, s.id, s.status
              FROM channels c
              JOIN campaign_members m ON m.campaign_id = c.campaign_id AND m.user_id = ?
              LEFT JOIN sessions s ON c.context_type = 'session' AND s.id = c.context_id
@@ -60,7 +70,7 @@ impl GameAuthority for Game {
         .fetch_optional(&self.pool)
         .await
         .map_err(internal)?;
-        let (campaign_id, role, session_id, status) = row.ok_or_else(|| Problem::not_found("channel"))?;
+        let (campaign_id, kind, role, session_id, status) = row.ok_or_else(|| Problem::not_found("channel"))?;
         let role = Role::parse(&role).ok_or_else(|| internal(format!("bad role {role}")))?;
         Ok(ChannelAccess {
             campaign_id: CampaignId(campaign_id),
@@ -69,6 +79,60 @@ impl GameAuthority for Game {
                 role,
             },
             room: room(session_id, status)?,
+            lane: if kind == "session" { Lane::InGame } else { Lane::OffGame },
+        })
+    }
+
+    async fn table_facts(&self, campaign: &CampaignId) -> Result<TableFacts, Problem> {
+        let members: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT u.id, u.username, m.role FROM campaign_members m JOIN users u ON u.id = m.user_id
+             WHERE m.campaign_id = ?",
+        )
+        .bind(campaign.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(internal)?;
+        let controls: Vec<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT ch.id, ch.name, cc.user_id FROM characters ch
+             LEFT JOIN character_controllers cc ON cc.character_id = ch.id
+             WHERE ch.campaign_id = ? ORDER BY ch.id",
+        )
+        .bind(campaign.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(internal)?;
+        let gm_sees_whispers: bool = sqlx::query_scalar("SELECT gm_sees_whispers != 0 FROM campaigns WHERE id = ?")
+            .bind(campaign.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(internal)?
+            .unwrap_or(false);
+        let mut characters: Vec<CharacterFact> = Vec::new();
+        for (id, name, controller) in controls {
+            if characters.last().is_none_or(|c| c.id.as_str() != id) {
+                characters.push(CharacterFact {
+                    id: CharacterId(id),
+                    name,
+                    controllers: Vec::new(),
+                });
+            }
+            if let (Some(character), Some(user)) = (characters.last_mut(), controller) {
+                character.controllers.push(UserId(user));
+            }
+        }
+        Ok(TableFacts {
+            members: members
+                .into_iter()
+                .filter_map(|(id, name, role)| {
+                    Some(MemberFact {
+                        user_id: UserId(id),
+                        name,
+                        role: Role::parse(&role)?,
+                    })
+                })
+                .collect(),
+            characters,
+            gm_sees_whispers,
         })
     }
 

@@ -1,6 +1,6 @@
 //! Campaigns, membership and invites.
 
-use super::{journal, Game};
+use super::{journal, Game, GameEvent};
 use crate::store::{internal, now_ms};
 use app::domain::campaign::{Role, SessionStatus};
 use app::domain::ids::{CampaignId, ChannelId, CharacterId, SessionId, UserId};
@@ -131,7 +131,9 @@ impl Game {
         .fetch_all(&self.pool)
         .await
         .map_err(internal)?;
+        let facts = super::GameAuthority::table_facts(self, campaign).await?;
         Ok(CampaignView {
+            facts,
             id: campaign.clone(),
             name,
             role,
@@ -230,23 +232,24 @@ impl Game {
         add_member(&mut tx, &preview.campaign_id, user, Role::Player)
             .await
             .map_err(internal)?;
-        journal::append(
-            &mut tx,
+        self.commit_table_change(
+            tx,
             &preview.campaign_id,
-            None,
             "member_joined",
             json!({ "user": user, "role": "player" }),
         )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        .await?;
         Ok(preview.campaign_id)
     }
 
     /// Adds a member directly (seeding and tests).
     pub async fn add_member(&self, campaign: &CampaignId, user: &UserId, role: Role) -> Result<(), Problem> {
         let mut conn = self.pool.acquire().await.map_err(internal)?;
-        add_member(&mut conn, campaign, user, role).await.map_err(internal)
+        add_member(&mut conn, campaign, user, role).await.map_err(internal)?;
+        self.publish(GameEvent::TableChanged {
+            campaign_id: campaign.clone(),
+        });
+        Ok(())
     }
 }
 

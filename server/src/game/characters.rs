@@ -1,6 +1,6 @@
 //! Characters and who controls them.
 
-use super::{journal, Game};
+use super::Game;
 use crate::store::{internal, now_ms};
 use app::domain::ids::{CampaignId, CharacterId, UserId};
 use app::domain::{validate, Problem};
@@ -44,16 +44,13 @@ impl Game {
             .execute(&mut *tx)
             .await
             .map_err(internal)?;
-        journal::append(
-            &mut tx,
+        self.commit_table_change(
+            tx,
             campaign,
-            None,
             "character_created",
             json!({ "character": id, "name": name, "by": user }),
         )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        .await?;
         Ok(id)
     }
 }

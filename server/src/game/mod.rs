@@ -7,6 +7,7 @@ mod campaigns;
 mod characters;
 mod journal;
 mod sessions;
+mod settings;
 
 pub use authority::{ChannelAccess, GameAuthority, GameEvent};
 
@@ -25,6 +26,25 @@ impl Game {
     pub fn new(pool: Pool) -> Self {
         let (events, _) = broadcast::channel(1024);
         Self { pool, events }
+    }
+
+    /// Journals a change of who is at the table (members, characters, settings), commits it, and tells chat so
+    /// open pages refresh what they offer.
+    async fn commit_table_change(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        campaign: &app::domain::ids::CampaignId,
+        kind: &str,
+        payload: serde_json::Value,
+    ) -> Result<(), app::domain::Problem> {
+        journal::append(&mut tx, campaign, None, kind, payload)
+            .await
+            .map_err(crate::store::internal)?;
+        tx.commit().await.map_err(crate::store::internal)?;
+        self.publish(GameEvent::TableChanged {
+            campaign_id: campaign.clone(),
+        });
+        Ok(())
     }
 
     /// Tells subscribers (the chat service) about a change; nobody listening is fine.

@@ -69,6 +69,9 @@ impl Backend for ServerBackend {
     async fn create_session(&self, user: &UserId, campaign: &CampaignId, title: &str) -> Result<SessionId, Problem> {
         self.game.create_session(user, campaign, title).await
     }
+    async fn set_gm_sees_whispers(&self, user: &UserId, campaign: &CampaignId, on: bool) -> Result<(), Problem> {
+        self.game.set_gm_sees_whispers(user, campaign, on).await
+    }
     async fn change_session(
         &self,
         user: &UserId,

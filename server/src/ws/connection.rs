@@ -161,7 +161,8 @@ impl Connection {
                 client_message_id,
                 body,
                 mode,
-                character_id: _,
+                character_id,
+                npc_name,
                 audience,
             } => {
                 let answer = match self.take_send_token() {
@@ -172,6 +173,8 @@ impl Connection {
                             client_message_id: client_message_id.clone(),
                             body,
                             mode,
+                            character_id,
+                            npc_name,
                             audience,
                         };
                         self.chat.send(&self.user, request).await
@@ -202,6 +205,7 @@ impl Connection {
         // Subscribe before reading, so nothing committed in between is missed; the client de-duplicates.
         let subscriber = Subscriber {
             viewer: access.viewer.clone(),
+            campaign: access.campaign_id.clone(),
             queue: self.queue.clone(),
             overflow: self.overflow.clone(),
         };

@@ -149,8 +149,16 @@ impl Client {
 
     /// Sends a message and returns the answer to it (`chat.ack` or `chat.error`).
     pub async fn say(&mut self, channel: &ChannelId, key: &str, body: &str) -> Value {
-        self.send(json!({"type": "chat.send", "channel_id": channel, "client_message_id": key, "body": body}))
-            .await;
+        self.say_with(channel, key, body, json!({})).await
+    }
+
+    /// Sends a message with extra fields (mode, audience, ...) and returns the answer to it.
+    pub async fn say_with(&mut self, channel: &ChannelId, key: &str, body: &str, extra: Value) -> Value {
+        let mut frame = json!({"type": "chat.send", "channel_id": channel, "client_message_id": key, "body": body});
+        if let (Some(frame), Some(extra)) = (frame.as_object_mut(), extra.as_object()) {
+            frame.extend(extra.clone());
+        }
+        self.send(frame).await;
         loop {
             let frame = self.next().await;
             if (frame["type"] == "chat.ack" || frame["type"] == "chat.error") && frame["client_message_id"] == key {

@@ -1,0 +1,61 @@
+//! Campaign settings and shared control of characters.
+
+use super::Game;
+use crate::store::internal;
+use app::domain::ids::{CampaignId, CharacterId, UserId};
+use app::domain::Problem;
+use serde_json::json;
+
+impl Game {
+    /// Turns the campaign's `gm_sees_whispers` setting on or off (GMs only). Whispers already sent keep the
+    /// answer they were sent with.
+    pub async fn set_gm_sees_whispers(&self, user: &UserId, campaign: &CampaignId, on: bool) -> Result<(), Problem> {
+        self.require_gm(user, campaign).await?;
+        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        sqlx::query("UPDATE campaigns SET gm_sees_whispers = ? WHERE id = ?")
+            .bind(on)
+            .bind(campaign.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        self.commit_table_change(
+            tx,
+            campaign,
+            "setting_changed",
+            json!({ "gm_sees_whispers": on, "by": user }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Gives `user` control of a character too (shared control), GMs only.
+    pub async fn share_character(
+        &self,
+        gm: &UserId,
+        campaign: &CampaignId,
+        character: &CharacterId,
+        user: &UserId,
+    ) -> Result<(), Problem> {
+        self.require_gm(gm, campaign).await?;
+        self.role_of(user, campaign).await?;
+        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        let inserted = sqlx::query(
+            "INSERT INTO character_controllers (character_id, user_id)
+             SELECT id, ? FROM characters WHERE id = ? AND campaign_id = ?
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(user.as_str())
+        .bind(character.as_str())
+        .bind(campaign.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        if inserted.rows_affected() == 0 {
+            return tx.commit().await.map_err(internal);
+        }
+        let payload = json!({ "character": character, "with": user, "by": gm });
+        self.commit_table_change(tx, campaign, "character_shared", payload)
+            .await?;
+        Ok(())
+    }
+}

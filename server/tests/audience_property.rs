@@ -1,0 +1,408 @@
+//! Random campaigns and random sends through the real server path: the policy, the channel writer and the
+//! store, the hub's fan-out, replay after a reconnect, and history. Every delivered frame and every history
+//! row must satisfy `can_see`, everything a viewer may see must reach them, and the audience invariants must
+//! hold on their own terms (not only through `can_see`). `PROPTEST_CASES` sets the number of cases (10,000 in CI).
+
+use app::domain::audience::{can_see, Viewer};
+use app::domain::campaign::{Role, SessionAction};
+use app::domain::frames::ServerFrame;
+use app::domain::ids::{CampaignId, ChannelId, CharacterId, UserId};
+use app::domain::views::UserSummary;
+use app::domain::ErrorCode;
+use proptest::prelude::*;
+use serde_json::json;
+use server::chat::hub::{ConnectionId, Subscriber};
+use server::chat::SendRequest;
+use server::http::AppState;
+use server::store::Pool;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use tokio::sync::{mpsc, Notify};
+
+#[derive(Debug, Clone)]
+enum Mode {
+    Participant,
+    Character(usize),
+    Gm,
+    Narrator,
+}
+
+#[derive(Debug, Clone)]
+enum Target {
+    Member(usize),
+    Character(usize),
+    Stranger,
+}
+
+#[derive(Debug, Clone)]
+enum Hearing {
+    All,
+    GmOnly,
+    Whisper(Vec<Target>),
+}
+
+#[derive(Debug, Clone)]
+struct Send {
+    sender: usize,
+    mode: Mode,
+    hearing: Hearing,
+}
+
+#[derive(Debug, Clone)]
+struct Scenario {
+    /// Roles of the members after the creating GM.
+    roles: Vec<Role>,
+    /// Each character's controllers, as member indexes (shared control included).
+    characters: Vec<Vec<usize>>,
+    gm_sees_whispers: bool,
+    sends: Vec<Send>,
+}
+
+fn role() -> impl Strategy<Value = Role> {
+    prop_oneof![
+        Just(Role::Gm),
+        Just(Role::Player),
+        Just(Role::Player),
+        Just(Role::Observer)
+    ]
+}
+
+fn target() -> impl Strategy<Value = Target> {
+    prop_oneof![
+        4 => (0..6usize).prop_map(Target::Member),
+        3 => (0..4usize).prop_map(Target::Character),
+        1 => Just(Target::Stranger),
+    ]
+}
+
+fn send() -> impl Strategy<Value = Send> {
+    let mode = prop_oneof![
+        3 => Just(Mode::Participant),
+        3 => (0..4usize).prop_map(Mode::Character),
+        1 => Just(Mode::Gm),
+        1 => Just(Mode::Narrator),
+    ];
+    let hearing = prop_oneof![
+        2 => Just(Hearing::All),
+        2 => Just(Hearing::GmOnly),
+        4 => proptest::collection::vec(target(), 0..4).prop_map(Hearing::Whisper),
+    ];
+    (0..6usize, mode, hearing).prop_map(|(sender, mode, hearing)| Send { sender, mode, hearing })
+}
+
+fn scenario() -> impl Strategy<Value = Scenario> {
+    (
+        proptest::collection::vec(role(), 1..5),
+        proptest::collection::vec(proptest::collection::vec(0..6usize, 1..3), 0..4),
+        any::<bool>(),
+        proptest::collection::vec(send(), 1..7),
+    )
+        .prop_map(|(roles, characters, gm_sees_whispers, sends)| Scenario {
+            roles,
+            characters,
+            gm_sees_whispers,
+            sends,
+        })
+}
+
+struct World {
+    state: AppState,
+    pool: Pool,
+    names: AtomicU64,
+}
+
+impl World {
+    async fn new() -> Self {
+        let pool = server::store::connect_in_memory().await.unwrap();
+        server::store::migrate(&pool).await.unwrap();
+        let options = leptos::prelude::LeptosOptions::builder()
+            .output_name("tabletalk")
+            .build();
+        let state = server::build_state(pool.clone(), options, false);
+        Self {
+            state,
+            pool,
+            names: AtomicU64::new(0),
+        }
+    }
+
+    /// An account without the cost of hashing a password (it never logs in).
+    async fn user(&self) -> UserSummary {
+        let n = self.names.fetch_add(1, Ordering::Relaxed);
+        let user = UserSummary {
+            id: UserId::generate(),
+            username: format!("user{n}"),
+        };
+        sqlx::query("INSERT INTO users (id, username, password_hash, created_at) VALUES (?, ?, 'x', 0)")
+            .bind(user.id.as_str())
+            .bind(&user.username)
+            .execute(&self.pool)
+            .await
+            .unwrap();
+        user
+    }
+}
+
+/// What a scenario built: the members with roles, the characters with controllers, and the room.
+struct Table {
+    campaign: CampaignId,
+    channel: ChannelId,
+    members: Vec<(UserSummary, Role)>,
+    characters: Vec<(CharacterId, Vec<UserId>)>,
+}
+
+async fn build(world: &World, scenario: &Scenario) -> Table {
+    let game = &world.state.game;
+    let gm = world.user().await;
+    let campaign = game.create_campaign(&gm.id, "Property").await.unwrap();
+    let mut members = vec![(gm.clone(), Role::Gm)];
+    for role in &scenario.roles {
+        let user = world.user().await;
+        game.add_member(&campaign, &user.id, *role).await.unwrap();
+        members.push((user, *role));
+    }
+    let mut characters = Vec::new();
+    for (n, controllers) in scenario.characters.iter().enumerate() {
+        let owner = &members[controllers[0] % members.len()].0;
+        let id = game
+            .create_character(&owner.id, &campaign, &format!("Character {n}"))
+            .await
+            .unwrap();
+        let mut all = vec![owner.id.clone()];
+        for extra in &controllers[1..] {
+            let user = members[extra % members.len()].0.id.clone();
+            game.share_character(&gm.id, &campaign, &id, &user).await.unwrap();
+            if !all.contains(&user) {
+                all.push(user);
+            }
+        }
+        characters.push((id, all));
+    }
+    game.set_gm_sees_whispers(&gm.id, &campaign, scenario.gm_sees_whispers)
+        .await
+        .unwrap();
+    let session = game.create_session(&gm.id, &campaign, "Room").await.unwrap();
+    game.change_session(&gm.id, &session, SessionAction::Start)
+        .await
+        .unwrap();
+    let channel = game.campaign_view(&gm.id, &campaign).await.unwrap().sessions[0]
+        .channel_id
+        .clone();
+    Table {
+        campaign,
+        channel,
+        members,
+        characters,
+    }
+}
+
+fn wire(table: &Table, send: &Send, stranger: &UserId) -> SendRequest {
+    let (mode, character_id, npc_name) = match &send.mode {
+        Mode::Participant => (None, None, None),
+        Mode::Character(n) => {
+            let id = table
+                .characters
+                .get(*n)
+                .map(|c| c.0.to_string())
+                .unwrap_or_else(|| "01NOSUCHCHARACTER".into());
+            (Some("character"), Some(id), None)
+        }
+        Mode::Gm => (Some("gm"), None, None),
+        Mode::Narrator => (Some("narrator"), None, Some("Old Fisher".to_owned())),
+    };
+    let audience = match &send.hearing {
+        Hearing::All => json!("all"),
+        Hearing::GmOnly => json!("gm_only"),
+        Hearing::Whisper(targets) => json!({"scope": "targets", "targets": targets.iter().map(|t| match t {
+            Target::Member(n) => json!({"kind": "user", "id": table.members[n % table.members.len()].0.id}),
+            Target::Character(n) => match table.characters.get(*n) {
+                Some((id, _)) => json!({"kind": "character", "id": id}),
+                None => json!({"kind": "character", "id": "01NOSUCHCHARACTER"}),
+            },
+            Target::Stranger => json!({"kind": "user", "id": stranger}),
+        }).collect::<Vec<_>>()}),
+    };
+    SendRequest {
+        channel_id: table.channel.clone(),
+        client_message_id: ulid::Ulid::generate().to_string(),
+        body: "a line".into(),
+        mode: mode.map(str::to_owned),
+        character_id,
+        npc_name,
+        audience: Some(audience),
+    }
+}
+
+/// Who may read a send, derived from the scenario itself (not from `can_see`): `None` means everyone.
+fn intended_readers(table: &Table, send: &Send, gm_sees_whispers: bool) -> Option<BTreeSet<UserId>> {
+    let sender = table.members[send.sender % table.members.len()].0.id.clone();
+    let gms = table
+        .members
+        .iter()
+        .filter(|(_, r)| *r == Role::Gm)
+        .map(|(u, _)| u.id.clone());
+    match &send.hearing {
+        Hearing::All => None,
+        Hearing::GmOnly => Some(gms.chain([sender]).collect()),
+        Hearing::Whisper(targets) => {
+            let mut readers: BTreeSet<UserId> = [sender].into();
+            for target in targets {
+                match target {
+                    Target::Member(n) => {
+                        readers.insert(table.members[n % table.members.len()].0.id.clone());
+                    }
+                    Target::Character(n) => readers.extend(table.characters[*n].1.iter().cloned()),
+                    Target::Stranger => unreachable!("a whisper to a stranger is refused"),
+                }
+            }
+            if gm_sees_whispers {
+                readers.extend(gms);
+            }
+            Some(readers)
+        }
+    }
+}
+
+async fn check(world: &World, scenario: &Scenario) -> Result<(), TestCaseError> {
+    let table = build(world, scenario).await;
+    let chat = world.state.chat.clone();
+    let stranger = world.user().await.id;
+    let mut inboxes = Vec::new();
+    let mut connections = Vec::new();
+    for (user, role) in &table.members {
+        let (queue, inbox) = mpsc::channel(1024);
+        let viewer = Viewer {
+            user_id: user.id.clone(),
+            role: *role,
+        };
+        let subscriber = Subscriber {
+            viewer,
+            campaign: table.campaign.clone(),
+            queue,
+            overflow: Arc::new(Notify::new()),
+        };
+        let connection = ConnectionId::next();
+        chat.hub().subscribe(&table.channel, connection, subscriber);
+        connections.push(connection);
+        inboxes.push(inbox);
+    }
+
+    let mut stored: HashMap<String, Send> = HashMap::new();
+    for send in &scenario.sends {
+        let (sender, role) = &table.members[send.sender % table.members.len()];
+        match chat.send(sender, wire(&table, send, &stranger)).await {
+            Ok(ServerFrame::Ack { message_id, .. }) => {
+                stored.insert(message_id, send.clone());
+            }
+            Ok(other) => prop_assert!(false, "unexpected answer {other:?}"),
+            Err(problem) => {
+                let allowed = match (&send.mode, &send.hearing) {
+                    _ if *role == Role::Observer => [ErrorCode::Forbidden].as_slice(),
+                    (Mode::Character(_), _) => &[ErrorCode::CharacterNotControlled, ErrorCode::UnknownTarget],
+                    (Mode::Gm | Mode::Narrator, _) if *role != Role::Gm => &[ErrorCode::ModeNotAllowed],
+                    (_, Hearing::Whisper(_)) => &[ErrorCode::UnknownTarget],
+                    _ => &[],
+                };
+                prop_assert!(
+                    allowed.contains(&problem.code),
+                    "{send:?} by {role:?} refused with {problem:?}"
+                );
+            }
+        }
+    }
+
+    // Exactly the acknowledged sends were stored, each with its send-time answer for GMs.
+    let rows: Vec<(String, String, bool)> =
+        sqlx::query_as("SELECT id, audience_scope, audience_gms FROM messages WHERE channel_id = ?")
+            .bind(table.channel.as_str())
+            .fetch_all(&world.pool)
+            .await
+            .unwrap();
+    prop_assert_eq!(rows.len(), stored.len());
+    for (id, scope, gms) in &rows {
+        prop_assert!(stored.contains_key(id));
+        if scope == "targets" {
+            prop_assert_eq!(*gms, scenario.gm_sees_whispers, "the setting is stored on the whisper");
+        }
+    }
+
+    for ((user, role), inbox) in table.members.iter().zip(inboxes.iter_mut()) {
+        let viewer = Viewer {
+            user_id: user.id.clone(),
+            role: *role,
+        };
+        let mut delivered = BTreeSet::new();
+        while let Ok(frame) = inbox.try_recv() {
+            if let Ok(ServerFrame::Message { message }) = serde_json::from_str::<ServerFrame>(frame.as_str()) {
+                prop_assert!(can_see(&viewer, &message), "delivered a message the viewer may not see");
+                prop_assert!(delivered.insert(message.message_id.to_string()), "delivered twice");
+            }
+        }
+        // Replay from the start and history must equal live delivery.
+        let mut replayed = BTreeSet::new();
+        let mut cursor = 0;
+        loop {
+            let (page, next) = chat.visible_after(&viewer, &table.channel, cursor).await.unwrap();
+            for message in page {
+                prop_assert!(can_see(&viewer, &message));
+                replayed.insert(message.message_id.to_string());
+            }
+            match next {
+                Some(n) => cursor = n,
+                None => break,
+            }
+        }
+        let history = match chat.history(user, &table.channel, None, Some(200)).await.unwrap() {
+            ServerFrame::History { messages, .. } => messages,
+            other => return Err(TestCaseError::fail(format!("unexpected {other:?}"))),
+        };
+        let history: BTreeSet<String> = history.iter().map(|m| m.message_id.to_string()).collect();
+        prop_assert_eq!(&replayed, &delivered);
+        prop_assert_eq!(&history, &delivered);
+
+        // The invariants, on their own terms.
+        for (message_id, send) in &stored {
+            let readers = intended_readers(&table, send, scenario.gm_sees_whispers);
+            let may = readers.as_ref().is_none_or(|r| r.contains(&user.id));
+            prop_assert_eq!(
+                delivered.contains(message_id),
+                may,
+                "{:?} for {:?} {:?}",
+                send,
+                role,
+                user.id
+            );
+            if matches!(send.hearing, Hearing::GmOnly) && delivered.contains(message_id) {
+                let sender = &table.members[send.sender % table.members.len()].0.id;
+                prop_assert!(*role == Role::Gm || sender == &user.id, "gm_only reached a player");
+            }
+        }
+    }
+    // Leave like a closing connection does, so rooms do not pile up across cases.
+    for connection in connections {
+        chat.hub().unsubscribe(&table.channel, connection);
+    }
+    Ok(())
+}
+
+#[test]
+fn every_delivery_replay_and_history_row_obeys_the_audience() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let world = runtime.block_on(World::new());
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(256);
+    let config = ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    proptest!(config, |(scenario in scenario())| {
+        runtime.block_on(check(&world, &scenario))?;
+    });
+}
