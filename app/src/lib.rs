@@ -7,6 +7,9 @@
 //!
 //! [`shell`] is the HTML document the server renders; [`App`] is the router both sides share.
 
+// Release builds keep Leptos' full view types (debug builds erase them), and the campaign page nests deeply.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod components;
 pub mod domain;
