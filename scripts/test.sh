@@ -8,20 +8,19 @@ cd "$(dirname "$0")/.."
 TABLETALK_NEED_BROWSER=1 scripts/bootstrap.sh
 step() { printf '\033[1;34m[test]\033[0m %s\n' "$*"; }
 
-# cargo-leptos builds the (debug) server with exactly this flag, and appends it to any RUSTFLAGS already set;
-# giving plain cargo the same flag, and only plain cargo, lets both share compiled dependencies.
-plain_cargo() { RUSTFLAGS="--cfg erase_components" cargo "$@"; }
+# cargo-leptos is told not to erase view types (Cargo.toml), so it builds with the same flags as plain cargo
+# and both share compiled dependencies.
 
 step "formatting"
 cargo fmt --all --check
 
 step "clippy: server build (ssr)"
-plain_cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
 step "clippy: browser build (hydrate, wasm32)"
-plain_cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and integration tests (audience property test: ${PROPTEST_CASES:-10000} cases)"
-PROPTEST_CASES="${PROPTEST_CASES:-10000}" plain_cargo test -p app -p server --features app/ssr
+PROPTEST_CASES="${PROPTEST_CASES:-10000}" cargo test -p app -p server --features app/ssr
 
 step "end-to-end tests (Playwright in Chromium)"
 e2e_dir="target/e2e"
@@ -30,5 +29,5 @@ port="${TABLETALK_E2E_PORT:-3100}"
 export DATABASE_URL="sqlite://$e2e_dir/tabletalk.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:$port"
 export BASE_URL="http://127.0.0.1:$port"
-env -u RUSTFLAGS cargo leptos end-to-end
+cargo leptos end-to-end
 step "all tests passed"
