@@ -20,91 +20,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::{mpsc, Notify};
 
-#[derive(Debug, Clone)]
-enum Mode {
-    Participant,
-    Character(usize),
-    Gm,
-    Narrator,
-}
+#[path = "audience_property/scenario.rs"]
+mod scenario;
 
-#[derive(Debug, Clone)]
-enum Target {
-    Member(usize),
-    Character(usize),
-    Stranger,
-}
-
-#[derive(Debug, Clone)]
-enum Hearing {
-    All,
-    GmOnly,
-    Whisper(Vec<Target>),
-}
-
-#[derive(Debug, Clone)]
-struct Send {
-    sender: usize,
-    mode: Mode,
-    hearing: Hearing,
-}
-
-#[derive(Debug, Clone)]
-struct Scenario {
-    /// Roles of the members after the creating GM.
-    roles: Vec<Role>,
-    /// Each character's controllers, as member indexes (shared control included).
-    characters: Vec<Vec<usize>>,
-    gm_sees_whispers: bool,
-    sends: Vec<Send>,
-}
-
-fn role() -> impl Strategy<Value = Role> {
-    prop_oneof![
-        Just(Role::Gm),
-        Just(Role::Player),
-        Just(Role::Player),
-        Just(Role::Observer)
-    ]
-}
-
-fn target() -> impl Strategy<Value = Target> {
-    prop_oneof![
-        4 => (0..6usize).prop_map(Target::Member),
-        3 => (0..4usize).prop_map(Target::Character),
-        1 => Just(Target::Stranger),
-    ]
-}
-
-fn send() -> impl Strategy<Value = Send> {
-    let mode = prop_oneof![
-        3 => Just(Mode::Participant),
-        3 => (0..4usize).prop_map(Mode::Character),
-        1 => Just(Mode::Gm),
-        1 => Just(Mode::Narrator),
-    ];
-    let hearing = prop_oneof![
-        2 => Just(Hearing::All),
-        2 => Just(Hearing::GmOnly),
-        4 => proptest::collection::vec(target(), 0..4).prop_map(Hearing::Whisper),
-    ];
-    (0..6usize, mode, hearing).prop_map(|(sender, mode, hearing)| Send { sender, mode, hearing })
-}
-
-fn scenario() -> impl Strategy<Value = Scenario> {
-    (
-        proptest::collection::vec(role(), 1..5),
-        proptest::collection::vec(proptest::collection::vec(0..6usize, 1..3), 0..4),
-        any::<bool>(),
-        proptest::collection::vec(send(), 1..7),
-    )
-        .prop_map(|(roles, characters, gm_sees_whispers, sends)| Scenario {
-            roles,
-            characters,
-            gm_sees_whispers,
-            sends,
-        })
-}
+use scenario::{scenario, Hearing, Mode, Scenario, Send, Target};
 
 struct World {
     state: AppState,

@@ -1,0 +1,91 @@
+//! The random campaigns and sends the audience property test runs: roles, shared control, the whisper setting,
+//! and sends with every mode and audience, including ones the policy must refuse.
+
+use app::domain::campaign::Role;
+use proptest::prelude::*;
+
+#[derive(Debug, Clone)]
+pub enum Mode {
+    Participant,
+    Character(usize),
+    Gm,
+    Narrator,
+}
+
+#[derive(Debug, Clone)]
+pub enum Target {
+    Member(usize),
+    Character(usize),
+    Stranger,
+}
+
+#[derive(Debug, Clone)]
+pub enum Hearing {
+    All,
+    GmOnly,
+    Whisper(Vec<Target>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Send {
+    pub sender: usize,
+    pub mode: Mode,
+    pub hearing: Hearing,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Roles of the members after the creating GM.
+    pub roles: Vec<Role>,
+    /// Each character's controllers, as member indexes (shared control included).
+    pub characters: Vec<Vec<usize>>,
+    pub gm_sees_whispers: bool,
+    pub sends: Vec<Send>,
+}
+
+fn role() -> impl Strategy<Value = Role> {
+    prop_oneof![
+        Just(Role::Gm),
+        Just(Role::Player),
+        Just(Role::Player),
+        Just(Role::Observer)
+    ]
+}
+
+fn target() -> impl Strategy<Value = Target> {
+    prop_oneof![
+        4 => (0..6usize).prop_map(Target::Member),
+        3 => (0..4usize).prop_map(Target::Character),
+        1 => Just(Target::Stranger),
+    ]
+}
+
+fn send() -> impl Strategy<Value = Send> {
+    let mode = prop_oneof![
+        3 => Just(Mode::Participant),
+        3 => (0..4usize).prop_map(Mode::Character),
+        1 => Just(Mode::Gm),
+        1 => Just(Mode::Narrator),
+    ];
+    let hearing = prop_oneof![
+        2 => Just(Hearing::All),
+        2 => Just(Hearing::GmOnly),
+        4 => proptest::collection::vec(target(), 0..4).prop_map(Hearing::Whisper),
+    ];
+    (0..6usize, mode, hearing).prop_map(|(sender, mode, hearing)| Send { sender, mode, hearing })
+}
+
+pub fn scenario() -> impl Strategy<Value = Scenario> {
+    (
+        proptest::collection::vec(role(), 1..5),
+        proptest::collection::vec(proptest::collection::vec(0..6usize, 1..3), 0..4),
+        any::<bool>(),
+        proptest::collection::vec(send(), 1..7),
+    )
+        .prop_map(|(roles, characters, gm_sees_whispers, sends)| Scenario {
+            roles,
+            characters,
+            gm_sees_whispers,
+            sends,
+        })
+}
