@@ -396,4 +396,6 @@ async fn members_in_a_room_hear_when_the_table_changes() {
     assert_eq!(socket.next_of("chat.table").await["campaign_id"], campaign.to_string());
     game.set_gm_sees_whispers(&gm.id, &campaign, true).await.unwrap();
     assert_eq!(socket.next_of("chat.table").await["campaign_id"], campaign.to_string());
+    game.create_session(&gm.id, &campaign, "Session Two").await.unwrap();
+    assert_eq!(socket.next_of("chat.table").await["campaign_id"], campaign.to_string());
 }

@@ -54,6 +54,10 @@ impl Game {
         .await
         .map_err(internal)?;
         tx.commit().await.map_err(internal)?;
+        // Open pages list the new session in their sidebar.
+        self.publish(GameEvent::TableChanged {
+            campaign_id: campaign.clone(),
+        });
         Ok(id)
     }
 
