@@ -54,6 +54,9 @@ pub struct Audience {
     /// whisper, the campaign's `gm_sees_whispers` setting *when it was sent*, so history never changes later.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub gms: bool,
+    /// A blind roll: the sender does not see it unless they are a GM (they get a separate notice instead).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blind: bool,
 }
 
 impl Audience {
@@ -63,6 +66,17 @@ impl Audience {
             scope: AudienceScope::All,
             targets: Vec::new(),
             gms: false,
+            blind: false,
+        }
+    }
+
+    /// The sender and the GMs.
+    pub fn gm_only() -> Self {
+        Self {
+            scope: AudienceScope::GmOnly,
+            targets: Vec::new(),
+            gms: true,
+            blind: false,
         }
     }
 }
@@ -78,13 +92,13 @@ pub struct Viewer {
 
 /// Whether `viewer` may see `message`: the one visibility rule.
 ///
-/// - The sender always sees their own message.
+/// - The sender sees their own message, except a blind roll, which only GMs see.
 /// - `all` reaches every member of the channel (membership is checked before this is asked).
 /// - `gm_only` reaches the GMs.
 /// - `targets` reaches the listed users, and the GMs only when the message says GMs may read it.
 pub fn can_see(viewer: &Viewer, message: &Message) -> bool {
     if message.sender_id.as_ref() == Some(&viewer.user_id) {
-        return true;
+        return !message.audience.blind || viewer.role == Role::Gm;
     }
     let gm_reads = viewer.role == Role::Gm && message.audience.gms;
     match message.audience.scope {
@@ -113,6 +127,7 @@ mod tests {
             body: "hi".into(),
             mentions: Vec::new(),
             audience,
+            roll: None,
             client_message_id: None,
         }
     }
@@ -140,6 +155,7 @@ mod tests {
                 scope: AudienceScope::GmOnly,
                 targets: vec![],
                 gms: true,
+                blind: false,
             },
         );
         assert!(can_see(&viewer("gm", Role::Gm), &message));
@@ -156,6 +172,7 @@ mod tests {
                 scope: AudienceScope::Targets,
                 targets: vec![UserId::from("bob")],
                 gms: false,
+                blind: false,
             },
         );
         assert!(can_see(&viewer("bob", Role::Player), &message));
@@ -170,6 +187,7 @@ mod tests {
             scope: AudienceScope::Targets,
             targets: vec![UserId::from("bob")],
             gms: true,
+            blind: false,
         };
         let message = message_from("alice", audience.clone());
         assert!(can_see(&viewer("gm", Role::Gm), &message));
@@ -179,5 +197,18 @@ mod tests {
         );
         audience.gms = false;
         assert!(!can_see(&viewer("gm", Role::Gm), &message_from("alice", audience)));
+    }
+
+    #[test]
+    fn a_blind_roll_hides_from_its_roller_unless_the_roller_is_a_gm() {
+        let blind = Audience {
+            blind: true,
+            ..Audience::gm_only()
+        };
+        let from_player = message_from("alice", blind.clone());
+        assert!(!can_see(&viewer("alice", Role::Player), &from_player));
+        assert!(can_see(&viewer("gm", Role::Gm), &from_player));
+        assert!(!can_see(&viewer("bob", Role::Player), &from_player));
+        assert!(can_see(&viewer("gm", Role::Gm), &message_from("gm", blind)));
     }
 }

@@ -42,6 +42,14 @@ pub enum ErrorCode {
     UnknownTarget,
     /// The connection sent too much too quickly.
     RateLimited,
+    /// A slash command that does not exist; the message suggests the closest ones.
+    UnknownCommand,
+    /// A command's arguments could not be read; the hint shows its usage.
+    BadArguments,
+    /// The command exists but this member may not use it here (role, mode or channel).
+    NotPermitted,
+    /// An `@` mention names no one in the campaign.
+    UnknownMention,
     /// Something failed on the server; it has been logged.
     Internal,
     /// The request did not reach the server or its answer was lost.
@@ -68,6 +76,10 @@ impl ErrorCode {
             Self::CharacterNotControlled => "character_not_controlled",
             Self::UnknownTarget => "unknown_target",
             Self::RateLimited => "rate_limited",
+            Self::UnknownCommand => "unknown_command",
+            Self::BadArguments => "bad_arguments",
+            Self::NotPermitted => "not_permitted",
+            Self::UnknownMention => "unknown_mention",
             Self::Internal => "internal",
             Self::Network => "network",
         }
@@ -151,6 +163,10 @@ mod tests {
             ErrorCode::SessionNotActive,
             ErrorCode::MalformedFrame,
             ErrorCode::InvalidCredentials,
+            ErrorCode::UnknownCommand,
+            ErrorCode::BadArguments,
+            ErrorCode::NotPermitted,
+            ErrorCode::UnknownMention,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

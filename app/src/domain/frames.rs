@@ -4,6 +4,7 @@
 use super::campaign::SessionStatus;
 use super::error::{ErrorCode, Problem};
 use super::ids::{CampaignId, ChannelId, SessionId};
+use super::mentions::Suggestion;
 use super::message::Message;
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +44,29 @@ pub enum ClientFrame {
         #[serde(default)]
         limit: Option<u32>,
     },
+    /// Names for an `@` mention being typed: answered with `chat.suggestions`. `mode` is the composer's voice
+    /// (`participant`, `character`, `gm`, `narrator`): characters come first in the in-character voices.
+    #[serde(rename = "chat.autocomplete")]
+    Autocomplete {
+        channel_id: ChannelId,
+        prefix: String,
+        #[serde(default)]
+        mode: Option<String>,
+    },
+    /// What a body would do if sent with these hints: answered with `chat.preview`. Nothing is stored.
+    #[serde(rename = "chat.command.preview")]
+    CommandPreview {
+        channel_id: ChannelId,
+        body: String,
+        #[serde(default)]
+        mode: Option<String>,
+        #[serde(default)]
+        character_id: Option<String>,
+        #[serde(default)]
+        npc_name: Option<String>,
+        #[serde(default)]
+        audience: Option<serde_json::Value>,
+    },
     /// Stop receiving a channel's live messages.
     #[serde(rename = "chat.leave")]
     Leave { channel_id: ChannelId },
@@ -63,6 +87,28 @@ pub struct RoomState {
     pub status: SessionStatus,
 }
 
+/// What a `chat.notice` answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// `/help`.
+    Help,
+    /// `/session ...` was carried out.
+    Session,
+}
+
+/// A reply meant for the requester alone and never stored (help, a command's confirmation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    /// What it answers.
+    pub kind: NoticeKind,
+    /// One line.
+    pub title: String,
+    /// Details, one per line.
+    #[serde(default)]
+    pub lines: Vec<String>,
+}
+
 /// Frames the server sends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
@@ -77,7 +123,7 @@ pub enum ServerFrame {
     },
     /// A message the receiver may see, live or replayed.
     #[serde(rename = "chat.message")]
-    Message { message: Message },
+    Message { message: Box<Message> },
     /// The sender's message is durably committed (or was already: `duplicate` is true).
     #[serde(rename = "chat.ack")]
     Ack {
@@ -113,6 +159,32 @@ pub enum ServerFrame {
     /// refresh members, characters and what the composer offers.
     #[serde(rename = "chat.table")]
     Table { campaign_id: CampaignId },
+    /// Answer to `chat.autocomplete`: members and characters matching `prefix`, best first.
+    #[serde(rename = "chat.suggestions")]
+    Suggestions {
+        channel_id: ChannelId,
+        prefix: String,
+        items: Vec<Suggestion>,
+    },
+    /// Answer to `chat.command.preview`: `summary` (what would happen) or `problem` (why it would be refused).
+    #[serde(rename = "chat.preview")]
+    Preview {
+        channel_id: ChannelId,
+        body: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        summary: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        problem: Option<Problem>,
+    },
+    /// A reply to the requester only, never stored: `/help`, or a `/session` command carried out. When it
+    /// answers a `chat.send`, `client_message_id` names it (the send is complete; there is no `chat.ack`).
+    #[serde(rename = "chat.notice")]
+    Notice {
+        channel_id: ChannelId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_message_id: Option<String>,
+        notice: Notice,
+    },
     /// Answer to `ping`.
     #[serde(rename = "pong")]
     Pong {

@@ -2,6 +2,7 @@
 
 use super::actor::Actor;
 use super::audience::Audience;
+use super::dice::RollResult;
 use super::ids::{ChannelId, MessageId, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -13,8 +14,10 @@ pub enum MessageKind {
     Text,
     /// An action (`/me`).
     Emote,
-    /// A dice roll.
+    /// A dice roll; the message carries its [`RollResult`].
     Roll,
+    /// GM narration without a speaker (`/desc`).
+    Narration,
     /// A notice addressed to people (a mention, a membership change).
     Notification,
     /// A notice from the server about the room (session started, ended).
@@ -28,6 +31,7 @@ impl MessageKind {
             Self::Text => "text",
             Self::Emote => "emote",
             Self::Roll => "roll",
+            Self::Narration => "narration",
             Self::Notification => "notification",
             Self::System => "system",
         }
@@ -39,6 +43,7 @@ impl MessageKind {
             "text" => Some(Self::Text),
             "emote" => Some(Self::Emote),
             "roll" => Some(Self::Roll),
+            "narration" => Some(Self::Narration),
             "notification" => Some(Self::Notification),
             "system" => Some(Self::System),
             _ => None,
@@ -81,6 +86,9 @@ pub struct Message {
     pub mentions: Vec<Mention>,
     /// The effective audience.
     pub audience: Audience,
+    /// For rolls: every die and the total, rolled on the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roll: Option<RollResult>,
     /// The sender's idempotency key, so the sender's client can match the message to its pending send.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_message_id: Option<String>,

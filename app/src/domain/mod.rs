@@ -10,6 +10,11 @@
 //! - [`actor`], [`audience`], [`message`]: the message fact and who may see it ([`audience::can_see`]).
 //! - [`policy`]: who speaks and who hears: hints plus the game authority's facts become the effective actor
 //!   and audience, or a typed refusal.
+//! - [`dice`]: the roll grammar and its evaluation (the server rolls; the composer previews).
+//! - [`command`]: slash commands: the registry, parser and renderer.
+//! - [`compose`]: the permission matrix and what a send will become ([`compose::prepare`]).
+//! - [`mentions`]: `@` mentions: finding the query under the caret, suggestions, resolution at send time.
+//! - [`describe`]: the words for speakers, audiences and previews, shared by the timeline and the server.
 //! - [`frames`]: the WebSocket wire protocol, documented in `docs/protocol.md`.
 //! - [`views`]: the read models pages receive from server functions.
 //! - [`backoff`]: the reconnect schedule of the client feed.
@@ -18,9 +23,16 @@ pub mod actor;
 pub mod audience;
 pub mod backoff;
 pub mod campaign;
+pub mod command;
+pub mod compose;
+pub mod describe;
+pub mod dice;
 pub mod error;
+#[cfg(test)]
+mod fixtures;
 pub mod frames;
 pub mod ids;
+pub mod mentions;
 pub mod message;
 pub mod policy;
 pub mod validate;

@@ -256,11 +256,7 @@ fn actor(member: &MemberFact, lane: Lane, facts: &TableFacts, mode: &ModeHint) -
 fn effective_audience(sender: &UserId, facts: &TableFacts, hint: &AudienceHint) -> Result<Audience, Problem> {
     match hint {
         AudienceHint::All => Ok(Audience::all()),
-        AudienceHint::GmOnly => Ok(Audience {
-            scope: AudienceScope::GmOnly,
-            targets: Vec::new(),
-            gms: true,
-        }),
+        AudienceHint::GmOnly => Ok(Audience::gm_only()),
         AudienceHint::Targets { targets } => {
             if targets.is_empty() {
                 return Err(Problem::new(
@@ -293,6 +289,7 @@ fn effective_audience(sender: &UserId, facts: &TableFacts, hint: &AudienceHint) 
                 scope: AudienceScope::Targets,
                 targets: readers,
                 gms: facts.gm_sees_whispers,
+                blind: false,
             })
         }
     }

@@ -2,35 +2,7 @@
 
 use super::*;
 
-/// A table of four members and three characters: Alice controls Lyra, Bob and Carol share the Twins,
-/// the GM controls the NPC Hollin, Olga observes.
-fn table(gm_sees_whispers: bool) -> TableFacts {
-    let member = |id: &str, role| MemberFact {
-        user_id: UserId::from(id),
-        name: id.to_owned(),
-        role,
-    };
-    let character = |id: &str, name: &str, controllers: &[&str]| CharacterFact {
-        id: CharacterId::from(id),
-        name: name.to_owned(),
-        controllers: controllers.iter().map(|c| UserId::from(*c)).collect(),
-    };
-    TableFacts {
-        members: vec![
-            member("gm", Role::Gm),
-            member("alice", Role::Player),
-            member("bob", Role::Player),
-            member("carol", Role::Player),
-            member("olga", Role::Observer),
-        ],
-        characters: vec![
-            character("lyra", "Lyra", &["alice"]),
-            character("twins", "The Twins", &["bob", "carol"]),
-            character("hollin", "Mayor Hollin", &["gm"]),
-        ],
-        gm_sees_whispers,
-    }
-}
+use crate::domain::fixtures::table;
 
 fn user(id: &str) -> UserId {
     UserId::from(id)

@@ -240,7 +240,7 @@ impl ChatFeed {
                     self.pending.update(|p| p.retain(|s| &s.client_message_id != key));
                 }
                 self.messages.update(|all| {
-                    all.insert(message.sequence_id, message);
+                    all.insert(message.sequence_id, *message);
                 });
             }
             ServerFrame::Ack { client_message_id, .. } => {

@@ -75,7 +75,7 @@ impl Hub {
     /// Delivers a committed message to every subscriber of its channel who may see it.
     pub fn publish_message(&self, message: &Message) {
         let frame = encode(&ServerFrame::Message {
-            message: message.clone(),
+            message: Box::new(message.clone()),
         });
         self.deliver(&message.channel_id, &frame, |viewer| can_see(viewer, message));
     }

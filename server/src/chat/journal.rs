@@ -11,7 +11,7 @@ use sqlx::SqliteConnection;
 macro_rules! columns {
     () => {
         "channel_id, sequence_id, id, sent_at, kind, actor_kind, actor_id, actor_label, sender_id, body, mentions,
-         audience_scope, audience_targets, audience_gms, client_message_id"
+         audience_scope, audience_targets, audience_gms, audience_blind, roll, client_message_id"
     };
 }
 
@@ -32,6 +32,8 @@ pub struct Row {
     audience_scope: String,
     audience_targets: String,
     audience_gms: bool,
+    audience_blind: bool,
+    roll: Option<String>,
     client_message_id: Option<String>,
 }
 
@@ -57,6 +59,11 @@ impl Row {
                     scope: AudienceScope::parse(&self.audience_scope)?,
                     targets: serde_json::from_str(&self.audience_targets).ok()?,
                     gms: self.audience_gms,
+                    blind: self.audience_blind,
+                },
+                roll: match self.roll {
+                    Some(raw) => Some(serde_json::from_str(&raw).ok()?),
+                    None => None,
                 },
                 client_message_id: self.client_message_id,
             })
@@ -72,8 +79,9 @@ impl Row {
 pub async fn insert(conn: &mut SqliteConnection, message: &Message) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO messages (channel_id, sequence_id, id, sent_at, kind, actor_kind, actor_id, actor_label,
-            sender_id, body, mentions, audience_scope, audience_targets, audience_gms, client_message_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            sender_id, body, mentions, audience_scope, audience_targets, audience_gms, audience_blind, roll,
+            client_message_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(message.channel_id.as_str())
     .bind(message.sequence_id)
@@ -89,6 +97,8 @@ pub async fn insert(conn: &mut SqliteConnection, message: &Message) -> Result<()
     .bind(message.audience.scope.as_str())
     .bind(serde_json::to_string(&message.audience.targets).unwrap_or_else(|_| "[]".into()))
     .bind(message.audience.gms)
+    .bind(message.audience.blind)
+    .bind(message.roll.as_ref().and_then(|roll| serde_json::to_string(roll).ok()))
     .bind(message.client_message_id.as_deref())
     .execute(conn)
     .await?;

@@ -3,50 +3,32 @@
 //! - [`hub`]: in-memory subscriptions and fan-out (serialise once, bounded queues, `can_see` per recipient).
 //! - [`writer`]: one writer per channel, group commit, ack after commit.
 //! - [`journal`]: the messages table.
+//! - `commands`: sends, slash commands, previews and mention suggestions, decided by the shared domain.
 //!
 //! Chat asks the game authority questions through [`GameAuthority`] and never writes game tables.
 
+mod commands;
 pub mod hub;
 mod journal;
 pub mod writer;
+
+pub use commands::SendRequest;
 
 use crate::game::{ChannelAccess, GameAuthority, GameEvent};
 use crate::store::{internal, Pool};
 use app::domain::audience::{can_see, Viewer};
 use app::domain::frames::ServerFrame;
-use app::domain::ids::{ChannelId, MessageId};
-use app::domain::message::{Message, MessageKind};
-use app::domain::policy::{decide, AudienceHint, ModeHint};
-use app::domain::validate::{self, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX};
+use app::domain::ids::ChannelId;
+use app::domain::message::Message;
+use app::domain::validate::{HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX};
 use app::domain::views::UserSummary;
-use app::domain::{ErrorCode, Problem};
+use app::domain::Problem;
 use hub::Hub;
 use std::sync::Arc;
-use writer::{Outcome, Writers};
+use writer::Writers;
 
-/// Longest accepted idempotency key.
-const CLIENT_MESSAGE_ID_MAX: usize = 64;
 /// Rows read per query while paging through history or a replay.
 const SCAN_PAGE: i64 = 500;
-
-/// What a send asks for, before the server decides what it becomes.
-#[derive(Debug, Clone)]
-pub struct SendRequest {
-    /// Target channel.
-    pub channel_id: ChannelId,
-    /// Idempotency key.
-    pub client_message_id: String,
-    /// Text.
-    pub body: String,
-    /// Mode hint: `participant` (default), `character`, `gm`, `narrator`.
-    pub mode: Option<String>,
-    /// For `character` mode: which character.
-    pub character_id: Option<String>,
-    /// For `narrator` mode: the NPC's name.
-    pub npc_name: Option<String>,
-    /// Audience hint: `"all"` (default), `"gm_only"`, or `{"scope": "targets", "targets": [...]}`.
-    pub audience: Option<serde_json::Value>,
-}
 
 /// The chat service.
 pub struct ChatService {
@@ -158,61 +140,6 @@ impl ChatService {
             channel_id: channel.clone(),
             messages: page,
             has_more: !exhausted,
-        })
-    }
-
-    /// Validates, authorises and stores a send; answers with the `chat.ack` once committed.
-    pub async fn send(&self, user: &UserSummary, request: SendRequest) -> Result<ServerFrame, Problem> {
-        let key = request.client_message_id.trim();
-        if key.is_empty() || key.len() > CLIENT_MESSAGE_ID_MAX {
-            return Err(Problem::invalid(
-                format!("client_message_id must have 1 to {CLIENT_MESSAGE_ID_MAX} characters."),
-                "Send a fresh ULID or UUID per message and reuse it only to retry that message.",
-            ));
-        }
-        validate::body(&request.body)?;
-        let mode = ModeHint::from_wire(
-            request.mode.as_deref(),
-            request.character_id.as_deref(),
-            request.npc_name.as_deref(),
-        )?;
-        let audience = AudienceHint::from_wire(request.audience.as_ref())?;
-        let access = self.access(user, &request.channel_id).await?;
-        let facts = self.game.table_facts(&access.campaign_id).await?;
-        let decision = decide(&user.id, access.lane, &facts, &mode, &audience)?;
-        if let Some(room) = access.room.as_ref().filter(|room| !room.status.allows_posting()) {
-            return Err(Problem::new(
-                ErrorCode::SessionNotActive,
-                room.status.closed_reason().unwrap_or("The session is not active."),
-                "Wait for the GM to start or resume the session.",
-            ));
-        }
-        let message = Message {
-            message_id: MessageId(String::new()),
-            channel_id: request.channel_id.clone(),
-            sequence_id: 0,
-            sent_at: 0,
-            kind: MessageKind::Text,
-            actor: decision.actor,
-            sender_id: Some(user.id.clone()),
-            body: request.body,
-            mentions: Vec::new(),
-            audience: decision.audience,
-            client_message_id: Some(key.to_owned()),
-        };
-        let (message_id, sequence_id, duplicate) = match self.writers.submit(message).await? {
-            Outcome::Stored(message) => (message.message_id.to_string(), message.sequence_id, false),
-            Outcome::Duplicate {
-                message_id,
-                sequence_id,
-            } => (message_id, sequence_id, true),
-        };
-        Ok(ServerFrame::Ack {
-            channel_id: request.channel_id,
-            client_message_id: key.to_owned(),
-            message_id,
-            sequence_id,
-            duplicate,
         })
     }
 }

@@ -23,8 +23,8 @@ const QUEUE_DEPTH: usize = 4096;
 /// What happened to a send.
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    /// Stored now.
-    Stored(Box<Message>),
+    /// Stored now: the message, then its companions (a blind roll's notice to its roller).
+    Stored(Vec<Message>),
     /// Stored earlier under the same key: the original ids.
     Duplicate { message_id: String, sequence_id: i64 },
 }
@@ -32,6 +32,8 @@ pub enum Outcome {
 /// A message waiting for its sequence id; `sequence_id`, `message_id` and `sent_at` are filled by the writer.
 struct Draft {
     message: Message,
+    /// Stored right after `message` in the same transaction, and only if `message` is new.
+    companions: Vec<Message>,
     reply: oneshot::Sender<Result<Outcome, Problem>>,
 }
 
@@ -54,11 +56,19 @@ impl Writers {
         }
     }
 
-    /// Stores `message` in its channel and returns once it is committed (or refused).
-    pub async fn submit(&self, message: Message) -> Result<Outcome, Problem> {
+    /// Stores `message` (and its `companions`, in the same channel and transaction) and returns once they are
+    /// committed (or refused).
+    pub async fn submit(&self, message: Message, companions: Vec<Message>) -> Result<Outcome, Problem> {
         let (reply, answer) = oneshot::channel();
         let queue = self.queue(&message.channel_id);
-        queue.send(Draft { message, reply }).await.map_err(internal)?;
+        queue
+            .send(Draft {
+                message,
+                companions,
+                reply,
+            })
+            .await
+            .map_err(internal)?;
         answer.await.map_err(internal)?
     }
 
@@ -104,8 +114,10 @@ impl ChannelWriter {
             match self.commit(drafts).await {
                 Ok(done) => {
                     for (reply, outcome) in done {
-                        if let Outcome::Stored(message) = &outcome {
-                            self.hub.publish_message(message);
+                        if let Outcome::Stored(messages) = &outcome {
+                            for message in messages {
+                                self.hub.publish_message(message);
+                            }
                         }
                         let _ = reply.send(Ok(outcome));
                     }
@@ -141,7 +153,7 @@ impl ChannelWriter {
         let mut messages = Vec::with_capacity(drafts.len());
         for draft in drafts {
             replies.push(draft.reply);
-            messages.push(draft.message);
+            messages.push((draft.message, draft.companions));
         }
         match self.store(&mut messages).await {
             Ok(outcomes) => Ok(replies.into_iter().zip(outcomes).collect()),
@@ -149,7 +161,7 @@ impl ChannelWriter {
         }
     }
 
-    async fn store(&mut self, messages: &mut [Message]) -> Result<Vec<Outcome>, sqlx::Error> {
+    async fn store(&mut self, messages: &mut [(Message, Vec<Message>)]) -> Result<Vec<Outcome>, sqlx::Error> {
         let mut tx = crate::store::begin_write(&self.pool).await?;
         let mut next = match self.next_sequence {
             Some(next) => next,
@@ -158,7 +170,7 @@ impl ChannelWriter {
         let sent_at = now_ms();
         let mut seen: HashMap<(Option<UserId>, String), (String, i64)> = HashMap::new();
         let mut outcomes = Vec::with_capacity(messages.len());
-        for message in messages.iter_mut() {
+        for (message, companions) in messages.iter_mut() {
             if let Some(key) = message.client_message_id.clone() {
                 let earlier = match seen.get(&(message.sender_id.clone(), key.clone())) {
                     Some(found) => Some(found.clone()),
@@ -175,18 +187,22 @@ impl ChannelWriter {
                     continue;
                 }
             }
-            message.sequence_id = next;
-            message.message_id = MessageId::generate();
-            message.sent_at = sent_at;
+            let mut stored = Vec::with_capacity(1 + companions.len());
+            for part in std::iter::once(&mut *message).chain(companions.iter_mut()) {
+                part.sequence_id = next;
+                part.message_id = MessageId::generate();
+                part.sent_at = sent_at;
+                journal::insert(&mut tx, part).await?;
+                stored.push(part.clone());
+                next += 1;
+            }
             if let Some(key) = &message.client_message_id {
                 seen.insert(
                     (message.sender_id.clone(), key.clone()),
-                    (message.message_id.to_string(), next),
+                    (message.message_id.to_string(), message.sequence_id),
                 );
             }
-            journal::insert(&mut tx, message).await?;
-            outcomes.push(Outcome::Stored(Box::new(message.clone())));
-            next += 1;
+            outcomes.push(Outcome::Stored(stored));
         }
         tx.commit().await?;
         self.next_sequence = Some(next);

@@ -3,7 +3,8 @@
 use super::Game;
 use crate::store::internal;
 use app::domain::audience::Viewer;
-use app::domain::campaign::{Role, SessionStatus};
+use app::domain::campaign::{Role, SessionAction, SessionStatus};
+use app::domain::dice::{roll, DiceExpr, DiceRng, RollResult};
 use app::domain::frames::RoomState;
 use app::domain::ids::{CampaignId, ChannelId, CharacterId, SessionId, UserId};
 use app::domain::policy::{CharacterFact, Lane, MemberFact, TableFacts};
@@ -52,6 +53,17 @@ pub trait GameAuthority: Send + Sync + 'static {
     /// Everything the speaking and hearing rules need to know about a campaign.
     async fn table_facts(&self, campaign: &CampaignId) -> Result<TableFacts, Problem>;
     /// Subscribes to game changes.
+    /// Starts, pauses or ends the session for a `/session` command (GMs only; the authority checks again).
+    async fn run_session_command(
+        &self,
+        user: &UserId,
+        session: &SessionId,
+        action: SessionAction,
+    ) -> Result<SessionStatus, Problem>;
+
+    /// Throws the dice of a roll command. Only the server rolls; the browser never sends a result.
+    fn roll_dice(&self, dice: &DiceExpr) -> RollResult;
+
     fn subscribe(&self) -> broadcast::Receiver<GameEvent>;
 }
 
@@ -151,6 +163,19 @@ impl GameAuthority for Game {
         }
     }
 
+    async fn run_session_command(
+        &self,
+        user: &UserId,
+        session: &SessionId,
+        action: SessionAction,
+    ) -> Result<SessionStatus, Problem> {
+        self.change_session(user, session, action).await
+    }
+
+    fn roll_dice(&self, dice: &DiceExpr) -> RollResult {
+        roll(dice, &mut ThreadDice)
+    }
+
     fn subscribe(&self) -> broadcast::Receiver<GameEvent> {
         self.events.subscribe()
     }
@@ -166,5 +191,15 @@ fn room(session_id: Option<String>, status: Option<String>) -> Result<Option<Roo
             }))
         }
         _ => Ok(None),
+    }
+}
+
+/// Die faces from the thread's cryptographically seeded generator, so no one can predict a roll.
+struct ThreadDice;
+
+impl DiceRng for ThreadDice {
+    fn face(&mut self, sides: u32) -> u32 {
+        use rand::Rng;
+        rand::rng().random_range(1..=sides.max(1))
     }
 }

@@ -195,6 +195,36 @@ impl Connection {
                 let frame = answer.unwrap_or_else(|p| ServerFrame::error(p, None, Some(channel_id)));
                 self.reply(&frame).await
             }
+            ClientFrame::CommandPreview {
+                channel_id,
+                body,
+                mode,
+                character_id,
+                npc_name,
+                audience,
+            } => {
+                let request = SendRequest {
+                    channel_id: channel_id.clone(),
+                    client_message_id: String::new(),
+                    body,
+                    mode,
+                    character_id,
+                    npc_name,
+                    audience,
+                };
+                let answer = self.chat.preview(&self.user, request).await;
+                let frame = answer.unwrap_or_else(|p| ServerFrame::error(p, None, Some(channel_id)));
+                self.reply(&frame).await
+            }
+            ClientFrame::Autocomplete {
+                channel_id,
+                prefix,
+                mode,
+            } => {
+                let answer = self.chat.autocomplete(&self.user, &channel_id, prefix, mode).await;
+                let frame = answer.unwrap_or_else(|p| ServerFrame::error(p, None, Some(channel_id)));
+                self.reply(&frame).await
+            }
             ClientFrame::Ping { nonce } => self.reply(&ServerFrame::Pong { nonce }).await,
         }
     }
@@ -221,7 +251,12 @@ impl Connection {
         loop {
             let (messages, next) = self.chat.visible_after(&access.viewer, channel, cursor).await?;
             for message in messages {
-                if !self.reply(&ServerFrame::Message { message }).await {
+                if !self
+                    .reply(&ServerFrame::Message {
+                        message: Box::new(message),
+                    })
+                    .await
+                {
                     return Ok(false);
                 }
             }

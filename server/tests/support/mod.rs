@@ -147,7 +147,7 @@ impl Client {
         self.next_of("chat.joined").await
     }
 
-    /// Sends a message and returns the answer to it (`chat.ack` or `chat.error`).
+    /// Sends a message and returns the answer to it (`chat.ack`, `chat.notice` or `chat.error`).
     pub async fn say(&mut self, channel: &ChannelId, key: &str, body: &str) -> Value {
         self.say_with(channel, key, body, json!({})).await
     }
@@ -161,7 +161,8 @@ impl Client {
         self.send(frame).await;
         loop {
             let frame = self.next().await;
-            if (frame["type"] == "chat.ack" || frame["type"] == "chat.error") && frame["client_message_id"] == key {
+            let answers = ["chat.ack", "chat.error", "chat.notice"].contains(&frame["type"].as_str().unwrap_or(""));
+            if answers && frame["client_message_id"] == key {
                 return frame;
             }
         }

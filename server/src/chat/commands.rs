@@ -1,0 +1,269 @@
+//! Sends, slash commands, previews and mention suggestions. Every decision comes from the shared domain's
+//! [`prepare`] with the game authority's facts, so the server enforces exactly what the composer previewed.
+
+use super::writer::Outcome;
+use super::ChatService;
+use crate::game::ChannelAccess;
+use app::domain::actor::{Actor, ActorKind};
+use app::domain::audience::{Audience, AudienceScope};
+use app::domain::campaign::{Role, SessionAction, SessionStatus};
+use app::domain::compose::{help_lines, prepare, Draft, Intent};
+use app::domain::describe;
+use app::domain::frames::{Notice, NoticeKind, ServerFrame};
+use app::domain::ids::{ChannelId, MessageId, UserId};
+use app::domain::mentions;
+use app::domain::message::{Message, MessageKind};
+use app::domain::policy::{AudienceHint, ModeHint, TableFacts};
+use app::domain::validate;
+use app::domain::views::UserSummary;
+use app::domain::{ErrorCode, Problem};
+
+/// Longest accepted idempotency key.
+const CLIENT_MESSAGE_ID_MAX: usize = 64;
+/// Longest `@` query answered.
+const PREFIX_MAX_CHARS: usize = 80;
+
+/// What a send asks for, before the server decides what it becomes.
+#[derive(Debug, Clone)]
+pub struct SendRequest {
+    /// Target channel.
+    pub channel_id: ChannelId,
+    /// Idempotency key.
+    pub client_message_id: String,
+    /// Text, possibly a slash command.
+    pub body: String,
+    /// Mode hint: `participant` (default), `character`, `gm`, `narrator`.
+    pub mode: Option<String>,
+    /// For `character` mode: which character.
+    pub character_id: Option<String>,
+    /// For `narrator` mode: the NPC's name.
+    pub npc_name: Option<String>,
+    /// Audience hint: `"all"` (default), `"gm_only"`, or `{"scope": "targets", "targets": [...]}`.
+    pub audience: Option<serde_json::Value>,
+}
+
+/// Everything a decision needs: who, where, the table, and what the send would do.
+struct Prepared {
+    access: ChannelAccess,
+    facts: TableFacts,
+    intent: Intent,
+}
+
+impl ChatService {
+    async fn prepare(&self, user: &UserSummary, request: &SendRequest) -> Result<Prepared, Problem> {
+        validate::body(&request.body)?;
+        let mode = ModeHint::from_wire(
+            request.mode.as_deref(),
+            request.character_id.as_deref(),
+            request.npc_name.as_deref(),
+        )?;
+        let audience = AudienceHint::from_wire(request.audience.as_ref())?;
+        let access = self.access(user, &request.channel_id).await?;
+        let facts = self.game.table_facts(&access.campaign_id).await?;
+        let intent = prepare(&user.id, access.lane, &facts, &mode, &audience, &request.body)?;
+        Ok(Prepared { access, facts, intent })
+    }
+
+    /// Validates, authorises and carries out a send: a message is stored and answered with `chat.ack` once
+    /// committed; `/help` and `/session` are answered with a `chat.notice` to the sender alone.
+    pub async fn send(&self, user: &UserSummary, request: SendRequest) -> Result<ServerFrame, Problem> {
+        let key = request.client_message_id.trim().to_owned();
+        if key.is_empty() || key.len() > CLIENT_MESSAGE_ID_MAX {
+            return Err(Problem::invalid(
+                format!("client_message_id must have 1 to {CLIENT_MESSAGE_ID_MAX} characters."),
+                "Send a fresh ULID or UUID per message and reuse it only to retry that message.",
+            ));
+        }
+        let Prepared { access, intent, .. } = self.prepare(user, &request).await?;
+        let notice = |kind, title: String, lines| ServerFrame::Notice {
+            channel_id: request.channel_id.clone(),
+            client_message_id: Some(key.clone()),
+            notice: Notice { kind, title, lines },
+        };
+        match intent {
+            Intent::Help(topic) => {
+                let title = match topic {
+                    Some(name) => format!("Help: /{}", name.spec().word),
+                    None => "Commands you can use here".to_owned(),
+                };
+                Ok(notice(
+                    NoticeKind::Help,
+                    title,
+                    help_lines(topic, access.viewer.role, access.lane),
+                ))
+            }
+            Intent::Session(action) => {
+                let status = self.run_session_command(user, &access, action).await?;
+                Ok(notice(
+                    NoticeKind::Session,
+                    format!("The session is {}.", status.as_str()),
+                    Vec::new(),
+                ))
+            }
+            Intent::Post(draft) => {
+                if let Some(room) = access.room.as_ref().filter(|room| !room.status.allows_posting()) {
+                    return Err(Problem::new(
+                        ErrorCode::SessionNotActive,
+                        room.status.closed_reason().unwrap_or("The session is not active."),
+                        "Wait for the GM to start or resume the session.",
+                    ));
+                }
+                let (message, companions) = self.message(user, &access, &request.channel_id, draft, &key);
+                let (message_id, sequence_id, duplicate) = match self.writers.submit(message, companions).await? {
+                    Outcome::Stored(stored) => (stored[0].message_id.to_string(), stored[0].sequence_id, false),
+                    Outcome::Duplicate {
+                        message_id,
+                        sequence_id,
+                    } => (message_id, sequence_id, true),
+                };
+                Ok(ServerFrame::Ack {
+                    channel_id: request.channel_id,
+                    client_message_id: key,
+                    message_id,
+                    sequence_id,
+                    duplicate,
+                })
+            }
+        }
+    }
+
+    /// `/session`: through the game authority. Asking for the state the session is already in succeeds, so a
+    /// retried command (after a reconnect) does not turn into an error.
+    async fn run_session_command(
+        &self,
+        user: &UserSummary,
+        access: &ChannelAccess,
+        action: SessionAction,
+    ) -> Result<SessionStatus, Problem> {
+        let room = access.room.as_ref().ok_or_else(|| {
+            Problem::new(
+                ErrorCode::NotPermitted,
+                "/session works only in session rooms.",
+                "Open the session's room.",
+            )
+        })?;
+        let target = match action {
+            SessionAction::Start => SessionStatus::Active,
+            SessionAction::Pause => SessionStatus::Paused,
+            SessionAction::End => SessionStatus::Ended,
+        };
+        if room.status == target && access.viewer.role == Role::Gm {
+            return Ok(target);
+        }
+        self.game.run_session_command(&user.id, &room.session_id, action).await
+    }
+
+    /// The message to store, and for a player's blind roll the notice that tells the roller it happened.
+    fn message(
+        &self,
+        user: &UserSummary,
+        access: &ChannelAccess,
+        channel: &ChannelId,
+        draft: Draft,
+        key: &str,
+    ) -> (Message, Vec<Message>) {
+        let roll = draft.roll.as_ref().map(|plan| self.game.roll_dice(&plan.dice));
+        let blind = draft.decision.audience.blind && access.viewer.role != Role::Gm;
+        let companions = match (&draft.roll, blind) {
+            (Some(plan), true) => vec![blank(
+                channel,
+                MessageKind::Notification,
+                Actor {
+                    kind: ActorKind::System,
+                    id: None,
+                    label: "Tabletalk".to_owned(),
+                },
+                None,
+                format!("You rolled {} blind; only the GMs see the result.", plan.dice.render()),
+                Audience {
+                    scope: AudienceScope::Targets,
+                    targets: vec![user.id.clone()],
+                    ..Audience::all()
+                },
+            )],
+            _ => Vec::new(),
+        };
+        let mut message = blank(
+            channel,
+            draft.kind,
+            draft.decision.actor,
+            Some(user.id.clone()),
+            draft.body,
+            draft.decision.audience,
+        );
+        message.mentions = draft.mentions;
+        message.roll = roll;
+        message.client_message_id = Some(key.to_owned());
+        (message, companions)
+    }
+
+    /// Answers `chat.command.preview`: what the body would do, or why it would be refused. Never stores.
+    pub async fn preview(&self, user: &UserSummary, request: SendRequest) -> Result<ServerFrame, Problem> {
+        let channel_id = request.channel_id.clone();
+        let body = request.body.clone();
+        // Only a missing channel is an error frame; a refused send is the preview's answer.
+        self.access(user, &channel_id).await?;
+        let (summary, problem) = match self.prepare(user, &request).await {
+            Ok(prepared) => (
+                Some(describe::intent(&prepared.intent, &user.id, Some(&prepared.facts))),
+                None,
+            ),
+            Err(problem) => (None, Some(problem)),
+        };
+        Ok(ServerFrame::Preview {
+            channel_id,
+            body,
+            summary,
+            problem,
+        })
+    }
+
+    /// Answers `chat.autocomplete` with the members and characters matching `prefix`.
+    pub async fn autocomplete(
+        &self,
+        user: &UserSummary,
+        channel: &ChannelId,
+        prefix: String,
+        mode: Option<String>,
+    ) -> Result<ServerFrame, Problem> {
+        if prefix.chars().count() > PREFIX_MAX_CHARS {
+            return Err(Problem::invalid(
+                format!("An autocomplete prefix has at most {PREFIX_MAX_CHARS} characters."),
+                "Send the characters typed after @.",
+            ));
+        }
+        let access = self.access(user, channel).await?;
+        let facts = self.game.table_facts(&access.campaign_id).await?;
+        let items = mentions::suggest(&facts, mode.as_deref().unwrap_or("participant"), &prefix);
+        Ok(ServerFrame::Suggestions {
+            channel_id: channel.clone(),
+            prefix,
+            items,
+        })
+    }
+}
+
+/// A message before the writer gives it an id, a sequence id and a time.
+fn blank(
+    channel: &ChannelId,
+    kind: MessageKind,
+    actor: Actor,
+    sender_id: Option<UserId>,
+    body: String,
+    audience: Audience,
+) -> Message {
+    Message {
+        message_id: MessageId(String::new()),
+        channel_id: channel.clone(),
+        sequence_id: 0,
+        sent_at: 0,
+        kind,
+        actor,
+        sender_id,
+        body,
+        mentions: Vec::new(),
+        audience,
+        roll: None,
+        client_message_id: None,
+    }
+}
