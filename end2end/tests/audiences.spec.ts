@@ -1,45 +1,5 @@
-import { Browser, expect, Page, test } from "@playwright/test";
-import { createCampaign, hydrated, messageWithBody, register, say, startSession, uniqueName } from "./helpers";
-
-/** A GM and two players in one campaign with an active session; each player has a character. */
-async function threeAtTheTable(browser: Browser) {
-  const pages: Page[] = [];
-  for (let i = 0; i < 3; i++) pages.push(await (await browser.newContext()).newPage());
-  const [gm, alice, bob] = pages;
-  const names = { gm: uniqueName("gm"), alice: uniqueName("alice"), bob: uniqueName("bob") };
-  await register(gm, names.gm);
-  const url = await createCampaign(gm, "Whispering Woods");
-  await startSession(gm, "Night One");
-  await gm.getByTestId("invite-create").click();
-  const code = await gm.getByTestId("invite-code").innerText();
-  for (const [page, name, character] of [
-    [alice, names.alice, "Lyra"],
-    [bob, names.bob, "Brom"],
-  ] as const) {
-    await register(page, name);
-    await page.getByTestId("join-code").fill(code);
-    await page.getByTestId("join-submit").click();
-    await expect(page).toHaveURL(url);
-    await hydrated(page);
-    await page.getByTestId("character-name").fill(character);
-    await page.getByTestId("character-create").click();
-    await expect(page.getByTestId("character").filter({ hasText: character })).toBeVisible();
-  }
-  await gm.reload();
-  for (const page of pages) {
-    await hydrated(page);
-    await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
-  }
-  return { gm, alice, bob, names };
-}
-
-/** Sends a public line from `from` and waits until `others` have it: everything sent before has arrived too. */
-async function flush(from: Page, others: Page[], text: string) {
-  await from.getByTestId("mode-select").selectOption("participant");
-  await from.getByTestId("audience-select").selectOption("all");
-  await say(from, text);
-  for (const page of others) await expect(messageWithBody(page, text)).toBeVisible();
-}
+import { expect, test } from "@playwright/test";
+import { flush, hydrated, messageWithBody, say, threeAtTheTable } from "./helpers";
 
 test("GM-only messages and whispers reach only their audience, live and after reload", async ({ browser }) => {
   const { gm, alice, bob, names } = await threeAtTheTable(browser);

@@ -1,4 +1,4 @@
-import { expect, Page } from "@playwright/test";
+import { Browser, expect, Page } from "@playwright/test";
 
 export const PASSWORD = "correct horse battery";
 
@@ -63,4 +63,44 @@ export async function say(page: Page, text: string): Promise<void> {
 /** The timeline message whose body is exactly `text`. */
 export function messageWithBody(page: Page, text: string) {
   return page.getByTestId("message").filter({ has: page.getByTestId("body").getByText(text, { exact: true }) });
+}
+
+/** A GM and two players in one campaign with an active session; each player has a character. */
+export async function threeAtTheTable(browser: Browser, characters: [string, string] = ["Lyra", "Brom"]) {
+  const pages: Page[] = [];
+  for (let i = 0; i < 3; i++) pages.push(await (await browser.newContext()).newPage());
+  const [gm, alice, bob] = pages;
+  const names = { gm: uniqueName("gm"), alice: uniqueName("alice"), bob: uniqueName("bob") };
+  await register(gm, names.gm);
+  const url = await createCampaign(gm, "Whispering Woods");
+  await startSession(gm, "Night One");
+  await gm.getByTestId("invite-create").click();
+  const code = await gm.getByTestId("invite-code").innerText();
+  for (const [page, name, character] of [
+    [alice, names.alice, characters[0]],
+    [bob, names.bob, characters[1]],
+  ] as const) {
+    await register(page, name);
+    await page.getByTestId("join-code").fill(code);
+    await page.getByTestId("join-submit").click();
+    await expect(page).toHaveURL(url);
+    await hydrated(page);
+    await page.getByTestId("character-name").fill(character);
+    await page.getByTestId("character-create").click();
+    await expect(page.getByTestId("character").filter({ hasText: character })).toBeVisible();
+  }
+  await gm.reload();
+  for (const page of pages) {
+    await hydrated(page);
+    await expect(page.getByTestId("connection")).toHaveAttribute("data-state", "live");
+  }
+  return { gm, alice, bob, names };
+}
+
+/** Sends a public line from `from` and waits until `others` have it: everything sent before has arrived too. */
+export async function flush(from: Page, others: Page[], text: string) {
+  await from.getByTestId("mode-select").selectOption("participant");
+  await from.getByTestId("audience-select").selectOption("all");
+  await say(from, text);
+  for (const page of others) await expect(messageWithBody(page, text)).toBeVisible();
 }

@@ -1,6 +1,8 @@
-//! The composer: Enter sends, Shift+Enter starts a new line. Closed (and saying why) when the session room
-//! does not accept posts; a refused send puts its text back so nothing typed is lost.
+//! The composer: Enter sends, Shift+Enter starts a new line, Up in an empty box recalls your last message,
+//! `/` and `@` open suggestions. Closed (and saying why) when the session room does not accept posts; a
+//! refused send puts its text back so nothing typed is lost.
 
+use super::autocomplete::{Item, SuggestionList, Suggestions};
 use super::problem::ProblemNotice;
 use super::speak_as::{Choice, SpeakAs};
 use crate::domain::ids::UserId;
@@ -9,6 +11,18 @@ use crate::domain::validate;
 use crate::feed::ChatFeed;
 use leptos::html::Textarea;
 use leptos::prelude::*;
+
+/// The byte offset of a textarea's caret, which the browser reports in UTF-16 code units.
+fn caret_of(text: &str, utf16_offset: u32) -> usize {
+    let mut units = 0u32;
+    for (index, c) in text.char_indices() {
+        if units >= utf16_offset {
+            return index;
+        }
+        units += c.len_utf16() as u32;
+    }
+    text.len()
+}
 
 /// The message box of the selected channel, with the voice and audience selectors above it.
 #[component]
@@ -19,6 +33,7 @@ pub fn Composer(
     viewer: RwSignal<Option<UserId>>,
 ) -> impl IntoView {
     let draft = RwSignal::new(String::new());
+    let suggestions = Suggestions::new(draft);
     let input = NodeRef::<Textarea>::new();
     let local_error = RwSignal::new(None);
     let closed_reason = move || feed.room.get().and_then(|room| room.status.closed_reason());
@@ -31,6 +46,17 @@ pub fn Composer(
             feed.returned_draft.set(None);
         }
     });
+    let items = Signal::derive(move || {
+        let mode = choice.mode.get();
+        facts.with(|f| viewer.with(|v| suggestions.items(f.as_ref(), v.as_ref(), &mode)))
+    });
+    let track_caret = move || {
+        if let Some(el) = input.get_untracked() {
+            let text = draft.get_untracked();
+            let offset = el.selection_start().ok().flatten().unwrap_or(text.len() as u32);
+            suggestions.caret.set(caret_of(&text, offset));
+        }
+    };
     let submit = move || {
         if closed_reason().is_some() {
             return;
@@ -38,7 +64,7 @@ pub fn Composer(
         let body = draft.get_untracked();
         // The same rules the server enforces: a send they refuse is not sent, and the text stays.
         let allowed = match (viewer.get_untracked(), facts.get_untracked()) {
-            (Some(viewer), Some(facts)) => choice.decision(&viewer, &facts).map(|_| ()),
+            (Some(viewer), Some(facts)) => choice.intent(&viewer, &facts, &body).map(|_| ()),
             _ => Ok(()),
         };
         match validate::body(&body).and(allowed) {
@@ -53,11 +79,61 @@ pub fn Composer(
             let _ = el.focus();
         }
     };
+    let pick = move |item: Item| {
+        suggestions.accept(&item);
+        if let Some(el) = input.get_untracked() {
+            let _ = el.focus();
+        }
+    };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
+        if ev.is_composing() {
+            return;
+        }
+        let list = items.get_untracked();
+        let key = ev.key();
+        if !list.is_empty() {
+            let at = suggestions.highlight.get_untracked().min(list.len() - 1);
+            let handled = match key.as_str() {
+                "ArrowDown" => {
+                    suggestions.highlight.set((at + 1) % list.len());
+                    true
+                }
+                "ArrowUp" => {
+                    suggestions.highlight.set((at + list.len() - 1) % list.len());
+                    true
+                }
+                // Enter on a command typed in full sends it (`/help`); otherwise it takes the suggestion.
+                "Enter" if list[at].insert.trim_end() == draft.get_untracked().trim_end() => false,
+                "Enter" | "Tab" if !ev.shift_key() => {
+                    pick(list[at].clone());
+                    true
+                }
+                "Escape" => {
+                    suggestions.dismissed.set(true);
+                    true
+                }
+                _ => false,
+            };
+            if handled {
+                ev.prevent_default();
+                return;
+            }
+        }
+        if key == "ArrowUp" && draft.get_untracked().is_empty() {
+            if let Some(last) = feed.sent_bodies.with_untracked(|sent| sent.last().cloned()) {
+                ev.prevent_default();
+                draft.set(last);
+            }
+        } else if key == "Enter" && !ev.shift_key() {
             ev.prevent_default();
             submit();
         }
+    };
+    let on_input = move |ev| {
+        draft.set(event_target_value(&ev));
+        suggestions.dismissed.set(false);
+        suggestions.highlight.set(0);
+        track_caret();
     };
     let problem = Signal::derive(move || local_error.get().or_else(|| feed.error.get()));
     view! {
@@ -65,13 +141,17 @@ pub fn Composer(
             {move || closed_reason().map(|reason| view! {
                 <p data-testid="composer-closed" role="status" class="mb-2 text-sm text-amber-300">{reason}</p>
             })}
-            <SpeakAs choice facts viewer />
+            <SpeakAs choice facts viewer draft />
+            <SuggestionList items highlight=suggestions.highlight on_pick=Callback::new(pick) />
             <form class="flex items-end gap-2" on:submit=move |ev| { ev.prevent_default(); submit(); }>
                 <label for="composer-input" class="sr-only">"Message"</label>
                 <textarea id="composer-input" node_ref=input data-testid="composer-input" rows="2"
-                    class="field mt-0 flex-1 resize-none" placeholder="Say something… (Enter sends, Shift+Enter for a new line)"
-                    prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))
-                    on:keydown=on_keydown disabled=move || closed_reason().is_some()></textarea>
+                    class="field mt-0 flex-1 resize-none" placeholder="Say something… (/ for commands, @ to mention)"
+                    aria-autocomplete="list"
+                    prop:value=move || draft.get() on:input=on_input on:keydown=on_keydown
+                    on:keyup=move |ev: leptos::ev::KeyboardEvent| if ev.key().starts_with("Arrow") && items.with_untracked(Vec::is_empty) { track_caret() }
+                    on:click=move |_| track_caret()
+                    disabled=move || closed_reason().is_some()></textarea>
                 <button data-testid="composer-send" type="submit" class="btn-primary"
                     disabled=move || closed_reason().is_some()>"Send"</button>
             </form>

@@ -1,10 +1,12 @@
 //! Pieces the pages are made of.
 
+pub mod autocomplete;
 pub mod composer;
 pub mod connection;
 pub mod gm_tools;
 pub mod icon;
 pub mod labels;
+pub mod message_row;
 pub mod nav;
 pub mod problem;
 pub mod sidebar;

@@ -1,10 +1,11 @@
 //! The composer's choice of voice and audience, and the preview of what a send will become. The preview runs
 //! the domain's own [`decide`], the function the server enforces, so what it says is what happens.
 
-use super::labels;
 use crate::domain::campaign::Role;
+use crate::domain::compose::{prepare, Intent};
+use crate::domain::describe;
 use crate::domain::ids::{CharacterId, UserId};
-use crate::domain::policy::{decide, AudienceHint, Decision, Lane, ModeHint, TableFacts, TargetHint};
+use crate::domain::policy::{AudienceHint, Lane, ModeHint, TableFacts, TargetHint};
 use crate::domain::Problem;
 use crate::feed::SendHints;
 use leptos::prelude::*;
@@ -77,9 +78,16 @@ impl Choice {
         }
     }
 
-    /// What the send would become, by the server's own rules.
-    pub fn decision(&self, viewer: &UserId, facts: &TableFacts) -> Result<Decision, Problem> {
-        decide(viewer, Lane::InGame, facts, &self.mode_hint(), &self.audience_hint())
+    /// What sending `body` would do, by the server's own rules (commands, mentions, voice and audience).
+    pub fn intent(&self, viewer: &UserId, facts: &TableFacts, body: &str) -> Result<Intent, Problem> {
+        prepare(
+            viewer,
+            Lane::InGame,
+            facts,
+            &self.mode_hint(),
+            &self.audience_hint(),
+            body,
+        )
     }
 }
 
@@ -91,7 +99,12 @@ impl Default for Choice {
 
 /// Mode and audience selectors offering only what this member may use, the whisper picker, and the preview.
 #[component]
-pub fn SpeakAs(choice: Choice, facts: RwSignal<Option<TableFacts>>, viewer: RwSignal<Option<UserId>>) -> impl IntoView {
+pub fn SpeakAs(
+    choice: Choice,
+    facts: RwSignal<Option<TableFacts>>,
+    viewer: RwSignal<Option<UserId>>,
+    draft: RwSignal<String>,
+) -> impl IntoView {
     let me = move || {
         viewer
             .get()
@@ -116,13 +129,8 @@ pub fn SpeakAs(choice: Choice, facts: RwSignal<Option<TableFacts>>, viewer: RwSi
             return Err("Connecting…".to_owned());
         };
         choice
-            .decision(&viewer, &facts)
-            .map(|decision| {
-                let (name, detail) = labels::speaker(&decision.actor, Some(&viewer), Some(&facts));
-                let (_, audience) = labels::visibility(&decision.audience, Some(&facts));
-                let speaker = detail.map_or(name.clone(), |d| format!("{name} ({d})"));
-                format!("As {speaker} → {audience}")
-            })
+            .intent(&viewer, &facts, &draft.get())
+            .map(|intent| describe::intent(&intent, &viewer, Some(&facts)))
             .map_err(|problem| problem.message)
     };
     let gm_reads = move || facts.with(|f| f.as_ref().is_some_and(|f| f.gm_sees_whispers));

@@ -1,10 +1,10 @@
 //! The message list: visible messages oldest first, then the outbox. Scrolling to the top loads older pages;
 //! new messages keep the view pinned to the bottom when the reader is already there.
 
-use super::icon::Icon;
-use super::labels;
+use super::message_row::{MessageRow, NoticeRow};
 use crate::domain::actor::ActorKind;
 use crate::domain::audience::AudienceScope;
+use crate::domain::ids::UserId;
 use crate::domain::message::Message;
 use crate::domain::policy::TableFacts;
 use crate::feed::{ChatFeed, PendingSend};
@@ -40,7 +40,11 @@ impl Filter {
 /// Renders the feed's messages with the test hooks of the design (`timeline`, `message`, `author`, `body`,
 /// `visibility`), with filters for in-character, out-of-character and private messages.
 #[component]
-pub fn Timeline(feed: ChatFeed, facts: RwSignal<Option<TableFacts>>) -> impl IntoView {
+pub fn Timeline(
+    feed: ChatFeed,
+    facts: RwSignal<Option<TableFacts>>,
+    viewer: RwSignal<Option<UserId>>,
+) -> impl IntoView {
     let filter = RwSignal::new(Filter::All);
     let list = NodeRef::<Ol>::new();
     let pinned = RwSignal::new(true);
@@ -58,6 +62,7 @@ pub fn Timeline(feed: ChatFeed, facts: RwSignal<Option<TableFacts>>) -> impl Int
     Effect::new(move |previous: Option<Option<(Option<i64>, i32)>>| {
         let first = feed.messages.with(|m| m.keys().next().copied());
         feed.pending.track();
+        feed.notices.track();
         let el = list.get_untracked()?;
         if pinned.get_untracked() {
             el.set_scroll_top(el.scroll_height());
@@ -95,40 +100,19 @@ pub fn Timeline(feed: ChatFeed, facts: RwSignal<Option<TableFacts>>) -> impl Int
                 let filter = filter.get();
                 feed.messages.get().into_values().filter(move |m| filter.admits(m))
             } key=|m| m.message_id.clone() let:message>
-                <MessageRow message facts />
+                <MessageRow message facts viewer />
             </For>
             <For each=move || feed.pending.get() key=|p| p.client_message_id.clone() let:pending>
                 <PendingRow pending />
             </For>
+            <For each=move || feed.notices.get() key=|(key, _)| key.clone() let:entry>
+                <NoticeRow notice=entry.1 on_dismiss=Callback::new(move |_| {
+                    feed.notices.update(|all| all.retain(|(key, _)| key != &entry.0))
+                }) />
+            </For>
         </ol>
     }
     .into_any()
-}
-
-#[component]
-fn MessageRow(message: Message, facts: RwSignal<Option<TableFacts>>) -> impl IntoView {
-    let audience = message.audience.clone();
-    let visibility = Memo::new(move |_| facts.with(|f| labels::visibility(&audience, f.as_ref())));
-    let (actor, sender) = (message.actor.clone(), message.sender_id.clone());
-    let speaker = Memo::new(move |_| facts.with(|f| labels::speaker(&actor, sender.as_ref(), f.as_ref())));
-    let private = message.audience.scope != AudienceScope::All;
-    view! {
-        <li data-testid="message" data-seq=message.sequence_id data-kind=message.kind.as_str()
-            data-actor=message.actor.kind.as_str() data-audience=message.audience.scope.as_str()
-            class=if private { "group rounded-md border-l-2 border-violet-500 bg-violet-950/30 px-2 py-1" } else { "group rounded-md px-2 py-1 hover:bg-slate-900" }>
-            <div class="flex items-baseline gap-2 text-xs text-slate-400">
-                <span data-testid="author" class="text-sm font-semibold text-slate-100">
-                    {move || speaker.get().0}
-                    {move || speaker.get().1.map(|d| view! { <span class="text-xs font-normal text-slate-400">{format!(" ({d})")}</span> })}
-                </span>
-                <span data-testid="visibility" aria-label=move || format!("Visible to: {}", visibility.get().1)>
-                    {move || view! { <Icon kind=visibility.get().0 /> }}" "{move || visibility.get().1}
-                </span>
-                <time class="ml-auto opacity-0 group-hover:opacity-100">{format!("#{}", message.sequence_id)}</time>
-            </div>
-            <div data-testid="body" class="whitespace-pre-wrap break-words">{message.body.clone()}</div>
-        </li>
-    }
 }
 
 #[component]

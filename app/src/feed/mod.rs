@@ -7,7 +7,7 @@
 #[cfg(feature = "hydrate")]
 mod socket;
 
-use crate::domain::frames::{ClientFrame, RoomState, ServerFrame};
+use crate::domain::frames::{ClientFrame, Notice, RoomState, ServerFrame};
 use crate::domain::ids::ChannelId;
 use crate::domain::message::Message;
 use crate::domain::validate::HISTORY_PAGE_DEFAULT;
@@ -129,6 +129,10 @@ pub struct ChatFeed {
     pub returned_draft: RwSignal<Option<String>>,
     /// Bumped when the server says the campaign's table changed; pages refetch what depends on it.
     pub table_version: RwSignal<u32>,
+    /// Replies for this user alone (`/help`, `/session` done), newest last; never stored on the server.
+    pub notices: RwSignal<Vec<(String, Notice)>>,
+    /// Bodies this user sent, oldest first, for Up-arrow recall in an empty composer.
+    pub sent_bodies: RwSignal<Vec<String>>,
     commands: StoredValue<Option<futures::channel::mpsc::UnboundedSender<Command>>>,
 }
 
@@ -146,6 +150,8 @@ impl ChatFeed {
             error: RwSignal::new(None),
             returned_draft: RwSignal::new(None),
             table_version: RwSignal::new(0),
+            notices: RwSignal::new(Vec::new()),
+            sent_bodies: RwSignal::new(Vec::new()),
             commands: StoredValue::new(None),
         };
         #[cfg(feature = "hydrate")]
@@ -163,6 +169,7 @@ impl ChatFeed {
         self.room.set(None);
         self.has_more.set(false);
         self.error.set(None);
+        self.notices.set(Vec::new());
         self.command(Command::Rejoin);
     }
 
@@ -179,6 +186,7 @@ impl ChatFeed {
             hints,
         };
         self.error.set(None);
+        self.sent_bodies.update(|sent| sent.push(pending.body.clone()));
         let frame = pending.frame();
         self.pending.update(|all| all.push(pending));
         self.command(Command::Frame(frame));
@@ -280,6 +288,19 @@ impl ChatFeed {
                 }
                 self.loading_older.set(false);
                 self.error.set(Some(Problem { code, message, hint }));
+            }
+            ServerFrame::Notice {
+                channel_id,
+                client_message_id,
+                notice,
+            } => {
+                if let Some(key) = &client_message_id {
+                    self.pending.update(|p| p.retain(|s| &s.client_message_id != key));
+                }
+                if is_current(&channel_id) {
+                    let key = client_message_id.unwrap_or_else(|| ulid::Ulid::generate().to_string());
+                    self.notices.update(|all| all.push((key, notice)));
+                }
             }
             ServerFrame::Room { channel_id, room } if is_current(&channel_id) => self.room.set(Some(room)),
             ServerFrame::Table { .. } => self.table_version.update(|v| *v += 1),

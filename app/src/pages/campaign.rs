@@ -98,7 +98,7 @@ pub fn CampaignPage() -> impl IntoView {
                 </header>
                 <Show when=move || feed.channel.get().is_some()
                     fallback=|| view! { <p class="p-6 text-slate-400">"No session yet. A GM can create one in the sidebar."</p> }>
-                    <Timeline feed facts />
+                    <Timeline feed facts viewer />
                     <Composer feed choice facts viewer />
                 </Show>
             </section>

@@ -1,0 +1,148 @@
+//! One message in the timeline: speaker, visibility (icon and words), and the body by kind: speech, an action
+//! (`/me`), narration (`/desc`), a notice, or a roll card with every die and the total. Messages that mention the
+//! reader (or a character they control) are highlighted.
+
+use super::icon::Icon;
+use super::labels;
+use crate::domain::audience::AudienceScope;
+use crate::domain::dice::{RollResult, Sign};
+use crate::domain::frames::Notice;
+use crate::domain::ids::UserId;
+use crate::domain::mentions::mentions_user;
+use crate::domain::message::{Message, MessageKind};
+use crate::domain::policy::TableFacts;
+use leptos::prelude::*;
+
+/// A stored message the reader may see.
+#[component]
+pub fn MessageRow(
+    message: Message,
+    facts: RwSignal<Option<TableFacts>>,
+    viewer: RwSignal<Option<UserId>>,
+) -> impl IntoView {
+    let audience = message.audience.clone();
+    let visibility = Memo::new(move |_| facts.with(|f| labels::visibility(&audience, f.as_ref())));
+    let (actor, sender) = (message.actor.clone(), message.sender_id.clone());
+    let speaker = Memo::new(move |_| facts.with(|f| labels::speaker(&actor, sender.as_ref(), f.as_ref())));
+    let private = message.audience.scope != AudienceScope::All;
+    let for_mentions = message.clone();
+    let mentioned = Memo::new(move |_| {
+        viewer.with(|v| {
+            v.as_ref()
+                .is_some_and(|v| facts.with(|f| mentions_user(&for_mentions, v, f.as_ref())))
+        })
+    });
+    let class = move || {
+        let base = "group rounded-md px-2 py-1";
+        match (mentioned.get(), private) {
+            (true, _) => format!("{base} border-l-2 border-amber-400 bg-amber-950/30"),
+            (false, true) => format!("{base} border-l-2 border-violet-500 bg-violet-950/30"),
+            (false, false) => format!("{base} hover:bg-slate-900"),
+        }
+    };
+    let body = match (message.kind, message.roll.clone()) {
+        (MessageKind::Roll, Some(roll)) => view! { <RollCard roll /> }.into_any(),
+        (MessageKind::Emote, _) => view! {
+            <div data-testid="body" class="whitespace-pre-wrap break-words italic text-slate-200">
+                {move || speaker.get().0}" "{message.body.clone()}
+            </div>
+        }
+        .into_any(),
+        (MessageKind::Narration, _) => view! {
+            <div data-testid="body" class="whitespace-pre-wrap break-words border-l-2 border-slate-600 pl-2 italic text-slate-300">
+                {message.body.clone()}
+            </div>
+        }
+        .into_any(),
+        (MessageKind::Notification | MessageKind::System, _) => view! {
+            <div data-testid="body" class="whitespace-pre-wrap break-words text-sm text-slate-400">{message.body.clone()}</div>
+        }
+        .into_any(),
+        _ => view! { <div data-testid="body" class="whitespace-pre-wrap break-words">{message.body.clone()}</div> }.into_any(),
+    };
+    view! {
+        <li data-testid="message" data-seq=message.sequence_id data-kind=message.kind.as_str()
+            data-actor=message.actor.kind.as_str() data-audience=message.audience.scope.as_str()
+            data-mentioned=move || mentioned.get().to_string() class=class>
+            <div class="flex items-baseline gap-2 text-xs text-slate-400">
+                <span data-testid="author" class="text-sm font-semibold text-slate-100">
+                    {move || speaker.get().0}
+                    {move || speaker.get().1.map(|d| view! { <span class="text-xs font-normal text-slate-400">{format!(" ({d})")}</span> })}
+                </span>
+                <span data-testid="visibility" aria-label=move || format!("Visible to: {}", visibility.get().1)>
+                    {move || view! { <Icon kind=visibility.get().0 /> }}" "{move || visibility.get().1}
+                </span>
+                {move || mentioned.get().then(|| view! { <span class="text-amber-300">"mentions you"</span> })}
+                <time class="ml-auto opacity-0 group-hover:opacity-100">{format!("#{}", message.sequence_id)}</time>
+            </div>
+            {body}
+        </li>
+    }
+}
+
+/// Every die (dropped ones struck through) and the total.
+#[component]
+fn RollCard(roll: RollResult) -> impl IntoView {
+    let label = roll.label.clone();
+    let terms = roll
+        .terms
+        .into_iter()
+        .enumerate()
+        .map(|(index, term)| {
+            let sign = match (index, term.sign) {
+                (0, Sign::Plus) => "",
+                (_, Sign::Plus) => "+ ",
+                (_, Sign::Minus) => "− ",
+            };
+            let dice = if term.dice.is_empty() {
+                view! { <span>{term.value}</span> }.into_any()
+            } else {
+                let faces = term
+                    .dice
+                    .into_iter()
+                    .map(|die| {
+                        let class = if die.kept {
+                            "inline-block min-w-6 rounded border border-slate-500 px-1 text-center"
+                        } else {
+                            "inline-block min-w-6 rounded border border-slate-700 px-1 text-center text-slate-500 line-through"
+                        };
+                        let title = format!("d{}{}", die.sides, if die.kept { "" } else { ", dropped" });
+                        view! { <span data-testid="die" data-kept=die.kept.to_string() title=title class=class>{die.value}</span> }
+                    })
+                    .collect_view();
+                view! { <span class="inline-flex gap-1" title=term.notation.clone()>{faces}</span> }.into_any()
+            };
+            view! { <span class="mr-2">{sign}{dice}</span> }
+        })
+        .collect_view();
+    view! {
+        <div data-testid="body" class="mt-1 rounded-md border border-slate-700 bg-slate-900 px-3 py-2">
+            <div class="text-xs text-slate-400">
+                <span data-testid="roll-notation">{roll.notation}</span>
+                {label.map(|l| view! { <span class="ml-2 text-slate-200">{l}</span> })}
+            </div>
+            <div class="mt-1 flex flex-wrap items-center">
+                {terms}
+                <span class="ml-auto text-lg font-bold">"= "<span data-testid="roll-total">{roll.total}</span></span>
+            </div>
+        </div>
+    }
+}
+
+/// A reply meant for this reader alone (help, a session command carried out), never stored.
+#[component]
+pub fn NoticeRow(notice: Notice, on_dismiss: Callback<()>) -> impl IntoView {
+    view! {
+        <li data-testid="notice" data-notice=format!("{:?}", notice.kind).to_lowercase() role="status"
+            class="rounded-md border border-dashed border-slate-600 px-2 py-1 text-sm">
+            <div class="flex items-baseline gap-2 text-xs text-slate-400">
+                <span class="font-semibold text-slate-200">{notice.title}</span>
+                <span>"Only you can see this"</span>
+                <button class="ml-auto underline" on:click=move |_| on_dismiss.run(())>"Dismiss"</button>
+            </div>
+            <ul class="mt-1 space-y-0.5 font-mono text-xs text-slate-300">
+                {notice.lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+            </ul>
+        </li>
+    }
+}
