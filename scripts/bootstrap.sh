@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_LEPTOS_VERSION=0.3.10
+CARGO_FUZZ_VERSION=0.13.2
 WASM_BINDGEN_VERSION=0.2.130   # must equal the `wasm-bindgen = "=..."` pin in Cargo.toml
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
@@ -28,6 +29,11 @@ fi
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+# The parsers' fuzz targets (scripts/fuzz.sh) run in the test command; cargo-fuzz works on stable with -s none.
+if [ "${TABLETALK_NEED_BROWSER:-0}" = 1 ] && ! command -v cargo-fuzz >/dev/null; then
+  step "installing cargo-fuzz $CARGO_FUZZ_VERSION"
+  cargo install cargo-fuzz --locked --version "$CARGO_FUZZ_VERSION"
 fi
 
 if [ "${TABLETALK_NEED_BROWSER:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then

@@ -22,6 +22,9 @@ cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-u
 step "unit and integration tests (audience property test: ${PROPTEST_CASES:-10000} cases)"
 PROPTEST_CASES="${PROPTEST_CASES:-10000}" cargo test -p app -p server --features app/ssr
 
+step "fuzzing the command and dice parsers (${TABLETALK_FUZZ_SECONDS:-30}s each)"
+scripts/fuzz.sh "${TABLETALK_FUZZ_SECONDS:-30}"
+
 step "end-to-end tests (Playwright in Chromium)"
 e2e_dir="target/e2e"
 rm -rf "$e2e_dir" && mkdir -p "$e2e_dir"

@@ -363,6 +363,9 @@ fn names_then_text(rest: &str, list: bool) -> Result<(Vec<String>, String), Stri
         if name.is_empty() {
             return Err("Name who should hear it.".to_owned());
         }
+        if name.contains('"') {
+            return Err("A name cannot contain quotes; put quotes around the whole name.".to_owned());
+        }
         names.push(name.to_owned());
         let after_spaces = after.trim_start();
         match after_spaces.strip_prefix(',') {

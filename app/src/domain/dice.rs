@@ -14,8 +14,11 @@
 use super::error::{ErrorCode, Problem};
 use serde::{Deserialize, Serialize};
 
-/// Longest expression (label included), in characters.
+/// Longest roll (label included) in its canonical form ([`DiceExpr::render`]), in characters. Measured on the
+/// canonical form so that whatever parses also parses again after rendering (`d6` renders as `1d6`).
 pub const MAX_EXPRESSION_CHARS: usize = 200;
+/// Longest raw input read at all, in characters: a cheap guard before parsing.
+const MAX_INPUT_CHARS: usize = 1000;
 /// Most dice one roll may throw, over all its terms.
 pub const MAX_DICE: u32 = 100;
 /// Most sides of one die.
@@ -104,10 +107,9 @@ pub fn parse(input: &str) -> Result<DiceExpr, Problem> {
     if input.is_empty() {
         return Err(bad("Say what to roll."));
     }
-    if input.chars().count() > MAX_EXPRESSION_CHARS {
-        return Err(bad(format!(
-            "A roll may have at most {MAX_EXPRESSION_CHARS} characters."
-        )));
+    let too_long = || bad(format!("A roll may have at most {MAX_EXPRESSION_CHARS} characters."));
+    if input.chars().count() > MAX_INPUT_CHARS {
+        return Err(too_long());
     }
     let mut cursor = Cursor { text: input, at: 0 };
     let mut terms = Vec::new();
@@ -162,10 +164,14 @@ pub fn parse(input: &str) -> Result<DiceExpr, Problem> {
             "A roll label may have at most {MAX_LABEL_CHARS} characters."
         )));
     }
-    Ok(DiceExpr {
+    let expr = DiceExpr {
         terms,
         label: (!label.is_empty()).then(|| label.to_owned()),
-    })
+    };
+    if expr.render().chars().count() > MAX_EXPRESSION_CHARS {
+        return Err(too_long());
+    }
+    Ok(expr)
 }
 
 struct Cursor<'a> {

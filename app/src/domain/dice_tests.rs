@@ -114,6 +114,13 @@ fn refuses_out_of_bounds_and_garbled_rolls_with_bad_arguments() {
         assert_eq!(problem.code, ErrorCode::BadArguments, "{input}");
         assert!(problem.hint.contains("1d20+5"), "{input}: the hint shows the grammar");
     }
+    let grows = vec!["d6"; 60].join("+");
+    assert!(grows.len() < MAX_EXPRESSION_CHARS, "short as typed");
+    assert_eq!(
+        parse(&grows).unwrap_err().code,
+        ErrorCode::BadArguments,
+        "too long once rendered"
+    );
     let long_label = format!("1d20 {}", "y".repeat(MAX_LABEL_CHARS + 1));
     assert_eq!(parse(&long_label).unwrap_err().code, ErrorCode::BadArguments);
 }
