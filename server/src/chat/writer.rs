@@ -105,13 +105,16 @@ impl ChannelWriter {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
             let drafts = std::mem::take(&mut batch);
-            if let Err(problem) = self.posting_open().await {
-                for draft in drafts {
-                    let _ = draft.reply.send(Err(problem.clone()));
+            let in_game = match self.posting_open().await {
+                Ok(in_game) => in_game,
+                Err(problem) => {
+                    for draft in drafts {
+                        let _ = draft.reply.send(Err(problem.clone()));
+                    }
+                    continue;
                 }
-                continue;
-            }
-            match self.commit(drafts).await {
+            };
+            match self.commit(drafts, in_game).await {
                 Ok(done) => {
                     for (reply, outcome) in done {
                         if let Outcome::Stored(messages) = &outcome {
@@ -133,11 +136,12 @@ impl ChannelWriter {
         }
     }
 
-    /// Session rooms accept posts only while active; the authority is asked once per batch.
-    async fn posting_open(&self) -> Result<(), Problem> {
+    /// Session rooms accept posts only while active; the authority is asked once per batch. Answers whether
+    /// the channel is in the in-game lane (a session room), whose messages the game journal records.
+    async fn posting_open(&self) -> Result<bool, Problem> {
         match self.game.room_state(&self.channel).await? {
             Some(room) if !room.status.allows_posting() => Err(session_not_active(room.status.closed_reason())),
-            _ => Ok(()),
+            room => Ok(room.is_some()),
         }
     }
 
@@ -145,6 +149,7 @@ impl ChannelWriter {
     async fn commit(
         &mut self,
         drafts: Vec<Draft>,
+        in_game: bool,
     ) -> Result<
         Vec<(oneshot::Sender<Result<Outcome, Problem>>, Outcome)>,
         (sqlx::Error, Vec<oneshot::Sender<Result<Outcome, Problem>>>),
@@ -155,13 +160,17 @@ impl ChannelWriter {
             replies.push(draft.reply);
             messages.push((draft.message, draft.companions));
         }
-        match self.store(&mut messages).await {
+        match self.store(&mut messages, in_game).await {
             Ok(outcomes) => Ok(replies.into_iter().zip(outcomes).collect()),
             Err(error) => Err((error, replies)),
         }
     }
 
-    async fn store(&mut self, messages: &mut [(Message, Vec<Message>)]) -> Result<Vec<Outcome>, sqlx::Error> {
+    async fn store(
+        &mut self,
+        messages: &mut [(Message, Vec<Message>)],
+        in_game: bool,
+    ) -> Result<Vec<Outcome>, sqlx::Error> {
         let mut tx = crate::store::begin_write(&self.pool).await?;
         let mut next = match self.next_sequence {
             Some(next) => next,
@@ -203,6 +212,19 @@ impl ChannelWriter {
                 );
             }
             outcomes.push(Outcome::Stored(stored));
+        }
+        if in_game {
+            let committed: Vec<&Message> = outcomes
+                .iter()
+                .flat_map(|o| match o {
+                    Outcome::Stored(messages) => messages.as_slice(),
+                    Outcome::Duplicate { .. } => &[],
+                })
+                .collect();
+            self.game
+                .record_in_game(&mut tx, &committed)
+                .await
+                .map_err(|problem| sqlx::Error::Protocol(format!("game journal: {problem}")))?;
         }
         tx.commit().await?;
         self.next_sequence = Some(next);

@@ -7,9 +7,11 @@ use app::domain::campaign::{Role, SessionAction, SessionStatus};
 use app::domain::dice::{roll, DiceExpr, DiceRng, RollResult};
 use app::domain::frames::RoomState;
 use app::domain::ids::{CampaignId, ChannelId, CharacterId, SessionId, UserId};
+use app::domain::message::Message;
 use app::domain::policy::{CharacterFact, Lane, MemberFact, TableFacts};
 use app::domain::Problem;
 use async_trait::async_trait;
+use sqlx::SqliteConnection;
 use tokio::sync::broadcast;
 
 /// What a user may do in a channel, as the game authority sees it.
@@ -60,6 +62,11 @@ pub trait GameAuthority: Send + Sync + 'static {
         session: &SessionId,
         action: SessionAction,
     ) -> Result<SessionStatus, Problem>;
+
+    /// Records committed messages of session rooms as in-game facts in the game journal, inside the chat
+    /// writer's transaction, so a message and its fact commit together or not at all (exactly once). Chat hands
+    /// the rows over and never writes game tables itself; messages of off-game channels are not recorded.
+    async fn record_in_game(&self, tx: &mut SqliteConnection, messages: &[&Message]) -> Result<(), Problem>;
 
     /// Throws the dice of a roll command. Only the server rolls; the browser never sends a result.
     fn roll_dice(&self, dice: &DiceExpr) -> RollResult;
@@ -170,6 +177,40 @@ impl GameAuthority for Game {
         action: SessionAction,
     ) -> Result<SessionStatus, Problem> {
         self.change_session(user, session, action).await
+    }
+
+    async fn record_in_game(&self, tx: &mut SqliteConnection, messages: &[&Message]) -> Result<(), Problem> {
+        let Some(first) = messages.first() else {
+            return Ok(());
+        };
+        let session: Option<(String, String)> =
+            sqlx::query_as("SELECT campaign_id, context_id FROM channels WHERE id = ? AND kind = 'session'")
+                .bind(first.channel_id.as_str())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(internal)?;
+        let Some((campaign, session)) = session else {
+            return Ok(());
+        };
+        let (campaign, session) = (CampaignId(campaign), SessionId(session));
+        for message in messages {
+            let kind = if message.roll.is_some() { "roll" } else { "chat_message" };
+            let payload = serde_json::json!({
+                "message_id": message.message_id,
+                "channel_id": message.channel_id,
+                "sequence_id": message.sequence_id,
+                "kind": message.kind,
+                "actor": message.actor,
+                "sender_id": message.sender_id,
+                "audience": message.audience,
+                "body": message.body,
+                "roll": message.roll,
+            });
+            super::journal::append(&mut *tx, &campaign, Some(&session), kind, payload)
+                .await
+                .map_err(internal)?;
+        }
+        Ok(())
     }
 
     fn roll_dice(&self, dice: &DiceExpr) -> RollResult {

@@ -23,6 +23,8 @@ pub const WAIT: Duration = Duration::from_secs(5);
 pub struct TestServer {
     pub addr: SocketAddr,
     pub state: AppState,
+    /// The server's database, for checking what was stored.
+    pub pool: server::store::Pool,
     dir: PathBuf,
 }
 
@@ -42,11 +44,11 @@ impl TestServer {
         let options = leptos::prelude::LeptosOptions::builder()
             .output_name("tabletalk")
             .build();
-        let state = server::build_state(pool, options, false);
+        let state = server::build_state(pool.clone(), options, false);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(server::run(listener, state.clone(), std::future::pending()));
-        Self { addr, state, dir }
+        Self { addr, state, pool, dir }
     }
 
     /// Registers a user; returns them and their session token (the cookie value).
