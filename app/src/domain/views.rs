@@ -43,6 +43,15 @@ pub struct SessionSummary {
     pub channel_id: ChannelId,
 }
 
+/// An off-game channel of a campaign (`#general`, `#scheduling`) as the sidebar lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelSummary {
+    /// Channel id.
+    pub id: ChannelId,
+    /// Its name, without the `#`.
+    pub name: String,
+}
+
 /// A member of a campaign.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberSummary {
@@ -80,6 +89,9 @@ pub struct CampaignView {
     pub viewer_id: UserId,
     /// Sessions, newest first.
     pub sessions: Vec<SessionSummary>,
+    /// Off-game table channels, `#general` first.
+    #[serde(default)]
+    pub table_channels: Vec<ChannelSummary>,
     /// Members, GMs first.
     pub members: Vec<MemberSummary>,
     /// Characters, by name.

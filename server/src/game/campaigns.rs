@@ -5,7 +5,7 @@ use crate::store::{internal, now_ms};
 use app::domain::campaign::{Role, SessionStatus};
 use app::domain::ids::{CampaignId, ChannelId, CharacterId, SessionId, UserId};
 use app::domain::views::{
-    CampaignSummary, CampaignView, CharacterSummary, InvitePreview, MemberSummary, SessionSummary,
+    CampaignSummary, CampaignView, ChannelSummary, CharacterSummary, InvitePreview, MemberSummary, SessionSummary,
 };
 use app::domain::{validate, ErrorCode, Problem};
 use rand::Rng;
@@ -54,6 +54,18 @@ impl Game {
             .await
             .map_err(internal)?;
         add_member(&mut tx, &id, user, Role::Gm).await.map_err(internal)?;
+        // Every campaign has an off-game #general from the start, so the table can talk between sessions.
+        sqlx::query(
+            "INSERT INTO channels (id, kind, campaign_id, context_type, context_id, name, created_at)
+             VALUES (?, 'table', ?, 'campaign_table', ? || ':general', 'general', ?)",
+        )
+        .bind(ChannelId::generate().as_str())
+        .bind(id.as_str())
+        .bind(id.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
         journal::append(
             &mut tx,
             &id,
@@ -131,8 +143,23 @@ impl Game {
         .fetch_all(&self.pool)
         .await
         .map_err(internal)?;
+        let table_channels: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, name FROM channels WHERE campaign_id = ? AND kind = 'table'
+             ORDER BY name = 'general' DESC, name",
+        )
+        .bind(campaign.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(internal)?;
         let facts = super::GameAuthority::table_facts(self, campaign).await?;
         Ok(CampaignView {
+            table_channels: table_channels
+                .into_iter()
+                .map(|(id, name)| ChannelSummary {
+                    id: ChannelId(id),
+                    name,
+                })
+                .collect(),
             facts,
             id: campaign.clone(),
             name,
