@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/campaigns") view=pages::campaigns::CampaignsPage />
                     <Route path=path!("/campaigns/:campaign_id") view=pages::campaign::CampaignPage />
                     <Route path=path!("/campaigns/:campaign_id/sessions/:session_id") view=pages::campaign::CampaignPage />
+                    <Route path=path!("/campaigns/:campaign_id/channels/:channel_id") view=pages::campaign::CampaignPage />
                     <Route path=path!("/invite/:code") view=pages::invite::InvitePage />
                 </Routes>
             </main>

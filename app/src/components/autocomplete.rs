@@ -47,7 +47,7 @@ impl Suggestions {
     }
 
     /// The entries for the current draft and caret, by the member's role and voice.
-    pub fn items(&self, facts: Option<&TableFacts>, viewer: Option<&UserId>, mode: &str) -> Vec<Item> {
+    pub fn items(&self, facts: Option<&TableFacts>, viewer: Option<&UserId>, mode: &str, lane: Lane) -> Vec<Item> {
         if self.dismissed.get() {
             return Vec::new();
         }
@@ -62,7 +62,7 @@ impl Suggestions {
         let before = draft.get(..caret).unwrap_or("");
         if let Some(word) = before.strip_prefix('/').filter(|w| !w.contains(char::is_whitespace)) {
             let word = word.to_ascii_lowercase();
-            return available(member.role, Lane::InGame)
+            return available(member.role, lane)
                 .into_iter()
                 .filter(|spec| spec.word.starts_with(&word) || spec.aliases.iter().any(|a| a.starts_with(&word)))
                 .map(|spec| Item {

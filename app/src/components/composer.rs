@@ -6,7 +6,7 @@ use super::autocomplete::{Item, SuggestionList, Suggestions};
 use super::problem::ProblemNotice;
 use super::speak_as::{Choice, SpeakAs};
 use crate::domain::ids::UserId;
-use crate::domain::policy::TableFacts;
+use crate::domain::policy::{Lane, TableFacts};
 use crate::domain::validate;
 use crate::feed::ChatFeed;
 use leptos::html::Textarea;
@@ -31,6 +31,8 @@ pub fn Composer(
     choice: Choice,
     facts: RwSignal<Option<TableFacts>>,
     viewer: RwSignal<Option<UserId>>,
+    /// In-game (session room) or off-game (table channel): decides the voices and commands offered.
+    lane: RwSignal<Lane>,
 ) -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let suggestions = Suggestions::new(draft);
@@ -48,7 +50,8 @@ pub fn Composer(
     });
     let items = Signal::derive(move || {
         let mode = choice.mode.get();
-        facts.with(|f| viewer.with(|v| suggestions.items(f.as_ref(), v.as_ref(), &mode)))
+        let lane = lane.get();
+        facts.with(|f| viewer.with(|v| suggestions.items(f.as_ref(), v.as_ref(), &mode, lane)))
     });
     let track_caret = move || {
         if let Some(el) = input.get_untracked() {
@@ -64,7 +67,7 @@ pub fn Composer(
         let body = draft.get_untracked();
         // The same rules the server enforces: a send they refuse is not sent, and the text stays.
         let allowed = match (viewer.get_untracked(), facts.get_untracked()) {
-            (Some(viewer), Some(facts)) => choice.intent(&viewer, &facts, &body).map(|_| ()),
+            (Some(viewer), Some(facts)) => choice.intent(&viewer, &facts, &body, lane.get_untracked()).map(|_| ()),
             _ => Ok(()),
         };
         match validate::body(&body).and(allowed) {
@@ -141,7 +144,7 @@ pub fn Composer(
             {move || closed_reason().map(|reason| view! {
                 <p data-testid="composer-closed" role="status" class="mb-2 text-sm text-amber-300">{reason}</p>
             })}
-            <SpeakAs choice facts viewer draft />
+            <SpeakAs choice facts viewer draft lane />
             <SuggestionList items highlight=suggestions.highlight on_pick=Callback::new(pick) />
             <form class="flex items-end gap-2" on:submit=move |ev| { ev.prevent_default(); submit(); }>
                 <label for="composer-input" class="sr-only">"Message"</label>

@@ -30,6 +30,29 @@ pub fn SessionList(campaign: CampaignView, selected: Option<String>) -> impl Int
     }
 }
 
+/// Lists the campaign's off-game table channels (`#general` first).
+#[component]
+pub fn TableChannelList(campaign: CampaignView, selected: Option<String>) -> impl IntoView {
+    view! {
+        <h2 class="section-title">"Channels"</h2>
+        <ul data-testid="channel-list" class="space-y-1">
+            {campaign.table_channels.into_iter().map(|channel| {
+                let is_selected = selected.as_deref() == Some(channel.id.as_str());
+                let href = format!("/campaigns/{}/channels/{}", campaign.id, channel.id);
+                view! {
+                    <li>
+                        <a data-testid="channel-link" href=href aria-current=is_selected.then_some("page")
+                            class=if is_selected { "channel channel-selected" } else { "channel" }>
+                            <span class="truncate">"# "{channel.name}</span>
+                            <span class="text-xs text-slate-400">"off-game"</span>
+                        </a>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
 /// The status of a session in words with a symbol (never colour alone).
 pub fn status_words(status: SessionStatus) -> &'static str {
     match status {

@@ -79,15 +79,8 @@ impl Choice {
     }
 
     /// What sending `body` would do, by the server's own rules (commands, mentions, voice and audience).
-    pub fn intent(&self, viewer: &UserId, facts: &TableFacts, body: &str) -> Result<Intent, Problem> {
-        prepare(
-            viewer,
-            Lane::InGame,
-            facts,
-            &self.mode_hint(),
-            &self.audience_hint(),
-            body,
-        )
+    pub fn intent(&self, viewer: &UserId, facts: &TableFacts, body: &str, lane: Lane) -> Result<Intent, Problem> {
+        prepare(viewer, lane, facts, &self.mode_hint(), &self.audience_hint(), body)
     }
 }
 
@@ -104,7 +97,15 @@ pub fn SpeakAs(
     facts: RwSignal<Option<TableFacts>>,
     viewer: RwSignal<Option<UserId>>,
     draft: RwSignal<String>,
+    lane: RwSignal<Lane>,
 ) -> impl IntoView {
+    let in_game = move || lane.get() == Lane::InGame;
+    // Characters and NPCs speak only in session rooms: leaving one for a table channel drops those voices.
+    Effect::new(move |_| {
+        if !in_game() && (choice.mode.get().starts_with("character:") || choice.mode.get() == "narrator") {
+            choice.mode.set("participant".to_owned());
+        }
+    });
     let me = move || {
         viewer
             .get()
@@ -113,6 +114,9 @@ pub fn SpeakAs(
     let is_gm = move || me().is_some_and(|m| m.role == Role::Gm);
     let my_characters = move || {
         let Some(viewer) = viewer.get() else { return Vec::new() };
+        if !in_game() {
+            return Vec::new();
+        }
         facts.with(|f| {
             f.as_ref()
                 .map(|f| {
@@ -129,7 +133,7 @@ pub fn SpeakAs(
             return Err("Connecting…".to_owned());
         };
         choice
-            .intent(&viewer, &facts, &draft.get())
+            .intent(&viewer, &facts, &draft.get(), lane.get())
             .map(|intent| describe::intent(&intent, &viewer, Some(&facts)))
             .map_err(|problem| problem.message)
     };
@@ -145,6 +149,8 @@ pub fn SpeakAs(
                 </For>
                 <Show when=is_gm>
                     <option value="gm">"GM"</option>
+                </Show>
+                <Show when=move || is_gm() && in_game()>
                     <option value="narrator">"NPC…"</option>
                 </Show>
             </select>

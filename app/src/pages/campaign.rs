@@ -1,18 +1,19 @@
-//! `/campaigns/:campaign_id[/sessions/:session_id]`: the channel sidebar, the selected session's timeline and
-//! the composer. The live feed lives at page level, so refreshing the sidebar never drops the connection.
+//! `/campaigns/:campaign_id[/sessions/:session_id | /channels/:channel_id]`: the channel sidebar, the selected
+//! session room's or table channel's timeline and the composer. The live feed lives at page level, so refreshing the sidebar never drops the connection.
 
 use crate::api::campaigns::get_campaign;
 use crate::components::composer::Composer;
 use crate::components::connection::ConnectionBadge;
 use crate::components::gm_tools::{GmPanel, SessionControls};
 use crate::components::problem::ProblemNotice;
-use crate::components::sidebar::{status_words, PeoplePanel, SessionList};
+use crate::components::sidebar::{status_words, PeoplePanel, SessionList, TableChannelList};
 use crate::components::speak_as::Choice;
 use crate::components::timeline::Timeline;
 use crate::domain::campaign::{Role, SessionStatus};
+use crate::domain::ids::ChannelId;
 use crate::domain::ids::{CampaignId, UserId};
-use crate::domain::policy::TableFacts;
-use crate::domain::views::{CampaignView, SessionSummary};
+use crate::domain::policy::{Lane, TableFacts};
+use crate::domain::views::{CampaignView, ChannelSummary, SessionSummary};
 use crate::domain::ErrorCode;
 use crate::feed::ChatFeed;
 use leptos::prelude::*;
@@ -25,6 +26,8 @@ pub fn CampaignPage() -> impl IntoView {
     let params = use_params_map();
     let campaign_id = move || CampaignId(params.read().get("campaign_id").unwrap_or_default());
     let session_param = Memo::new(move |_| params.read().get("session_id"));
+    let channel_param = Memo::new(move |_| params.read().get("channel_id"));
+    let lane = RwSignal::new(Lane::InGame);
     let refresh = RwSignal::new(0u32);
     let on_change = Callback::new(move |()| refresh.update(|n| *n += 1));
     let feed = ChatFeed::new();
@@ -41,8 +44,12 @@ pub fn CampaignPage() -> impl IntoView {
     // Follow the selected session's channel; a room status change (seen live) refreshes the sidebar.
     Effect::new(move |_| {
         if let Some(Ok(view)) = campaign.get() {
-            let session = selected_session(&view, session_param.get().as_deref());
-            feed.select(session.map(|s| s.channel_id));
+            let shown = shown(&view, session_param.get().as_deref(), channel_param.get().as_deref());
+            lane.set(match shown {
+                Some(Shown::Table(_)) => Lane::OffGame,
+                _ => Lane::InGame,
+            });
+            feed.select(shown.map(|s| s.channel_id()));
             viewer.set(Some(view.viewer_id.clone()));
             facts.set(Some(view.facts));
         }
@@ -63,8 +70,8 @@ pub fn CampaignPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match campaign.await {
                             Ok(view) => {
-                                let selected = selected_session(&view, session_param.get_untracked().as_deref())
-                                    .map(|s| s.id.to_string());
+                                let selected = shown(&view, session_param.get_untracked().as_deref(), channel_param.get_untracked().as_deref())
+                                    .map(|s| s.id());
                                 view! { <Sidebar campaign=view selected on_change /> }.into_any()
                             }
                             Err(problem) if problem.code == ErrorCode::NotAuthenticated => view! {
@@ -80,7 +87,15 @@ pub fn CampaignPage() -> impl IntoView {
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             let view = campaign.await.ok()?;
-                            let session = selected_session(&view, session_param.get_untracked().as_deref())?;
+                            let session = match shown(&view, session_param.get_untracked().as_deref(), channel_param.get_untracked().as_deref())? {
+                                Shown::Session(session) => session,
+                                Shown::Table(channel) => return Some(view! {
+                                    <div class="min-w-0">
+                                        <h1 data-testid="channel-title" class="truncate font-semibold">"# "{channel.name}</h1>
+                                        <p data-testid="channel-lane" class="text-xs text-slate-400">"Off-game: characters and NPCs speak only in session rooms"</p>
+                                    </div>
+                                }.into_any()),
+                            };
                             let controls = (view.role == Role::Gm).then(|| view! {
                                 <SessionControls session_id=session.id.clone() status=session.status on_change />
                             });
@@ -91,7 +106,7 @@ pub fn CampaignPage() -> impl IntoView {
                                         class="text-xs text-slate-400">{status_words(session.status)}</p>
                                 </div>
                                 {controls}
-                            })
+                            }.into_any())
                         })}
                     </Transition>
                     <ConnectionBadge feed />
@@ -99,7 +114,7 @@ pub fn CampaignPage() -> impl IntoView {
                 <Show when=move || feed.channel.get().is_some()
                     fallback=|| view! { <p class="p-6 text-slate-400">"No session yet. A GM can create one in the sidebar."</p> }>
                     <Timeline feed facts viewer />
-                    <Composer feed choice facts viewer />
+                    <Composer feed choice facts viewer lane />
                 </Show>
             </section>
         </div>
@@ -114,10 +129,45 @@ fn Sidebar(campaign: CampaignView, selected: Option<String>, on_change: Callback
     });
     view! {
         <h1 data-testid="campaign-title" class="mb-2 text-lg font-semibold">{campaign.name.clone()}</h1>
+        <TableChannelList campaign=campaign.clone() selected=selected.clone() />
         <SessionList campaign=campaign.clone() selected />
         {gm_panel}
         <PeoplePanel campaign on_change />
     }
+}
+
+/// What the page shows: a session room (in-game) or a table channel (off-game).
+#[derive(Debug, Clone)]
+enum Shown {
+    Session(SessionSummary),
+    Table(ChannelSummary),
+}
+
+impl Shown {
+    fn channel_id(&self) -> ChannelId {
+        match self {
+            Self::Session(session) => session.channel_id.clone(),
+            Self::Table(channel) => channel.id.clone(),
+        }
+    }
+
+    /// The id the sidebar highlights: the session's or the channel's.
+    fn id(&self) -> String {
+        match self {
+            Self::Session(session) => session.id.to_string(),
+            Self::Table(channel) => channel.id.to_string(),
+        }
+    }
+}
+
+/// The table channel named in the URL; else the session named, played or newest; else `#general`.
+fn shown(view: &CampaignView, session: Option<&str>, channel: Option<&str>) -> Option<Shown> {
+    let table = |id: &str| view.table_channels.iter().find(|c| c.id.as_str() == id).cloned();
+    channel
+        .and_then(table)
+        .map(Shown::Table)
+        .or_else(|| selected_session(view, session).map(Shown::Session))
+        .or_else(|| view.table_channels.first().cloned().map(Shown::Table))
 }
 
 /// The session named in the URL, else the one being played, else the newest.
