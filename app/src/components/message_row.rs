@@ -25,11 +25,11 @@ pub fn MessageRow(
     let (actor, sender) = (message.actor.clone(), message.sender_id.clone());
     let speaker = Memo::new(move |_| facts.with(|f| labels::speaker(&actor, sender.as_ref(), f.as_ref())));
     let private = message.audience.scope != AudienceScope::All;
-    let for_mentions = message.clone();
+    let mentions = message.mentions.clone();
     let mentioned = Memo::new(move |_| {
         viewer.with(|v| {
             v.as_ref()
-                .is_some_and(|v| facts.with(|f| mentions_user(&for_mentions, v, f.as_ref())))
+                .is_some_and(|v| facts.with(|f| mentions_user(&mentions, v, f.as_ref())))
         })
     });
     let class = move || {

@@ -8,7 +8,7 @@
 
 use super::error::{ErrorCode, Problem};
 use super::ids::UserId;
-use super::message::{Mention, Message};
+use super::message::Mention;
 use super::policy::TableFacts;
 use serde::{Deserialize, Serialize};
 
@@ -178,9 +178,9 @@ pub fn resolve(body: &str, facts: &TableFacts) -> Result<Vec<Mention>, Problem> 
     Ok(found)
 }
 
-/// Whether `message` mentions `user`, directly or through a character they control (for highlighting).
-pub fn mentions_user(message: &Message, user: &UserId, facts: Option<&TableFacts>) -> bool {
-    message.mentions.iter().any(|mention| match mention.kind.as_str() {
+/// Whether a message's `mentions` name `user`, directly or through a character they control (for highlighting).
+pub fn mentions_user(mentions: &[Mention], user: &UserId, facts: Option<&TableFacts>) -> bool {
+    mentions.iter().any(|mention| match mention.kind.as_str() {
         "participant" => mention.id == user.as_str(),
         "character" => facts
             .and_then(|f| f.characters.iter().find(|c| c.id.as_str() == mention.id))

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::domain::fixtures::table;
+use crate::domain::message::Message;
 
 #[test]
 fn the_query_is_what_follows_an_at_sign_up_to_the_caret() {
@@ -106,7 +107,7 @@ fn a_mention_of_a_character_highlights_its_controllers() {
         roll: None,
         client_message_id: None,
     };
-    assert!(mentions_user(&message, &UserId::from("bob"), Some(&facts)));
-    assert!(mentions_user(&message, &UserId::from("carol"), Some(&facts)));
-    assert!(!mentions_user(&message, &UserId::from("alice"), Some(&facts)));
+    assert!(mentions_user(&message.mentions, &UserId::from("bob"), Some(&facts)));
+    assert!(mentions_user(&message.mentions, &UserId::from("carol"), Some(&facts)));
+    assert!(!mentions_user(&message.mentions, &UserId::from("alice"), Some(&facts)));
 }

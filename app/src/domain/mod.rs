@@ -10,8 +10,8 @@
 //! - [`actor`], [`audience`], [`message`]: the message fact and who may see it ([`audience::can_see`]).
 //! - [`policy`]: who speaks and who hears: hints plus the game authority's facts become the effective actor
 //!   and audience, or a typed refusal.
-//! - [`dice`]: the roll grammar and its evaluation (the server rolls; the composer previews).
-//! - [`command`]: slash commands: the registry, parser and renderer.
+//! - [`dice`], [`dice_roll`]: the roll grammar, and throwing a roll (the server rolls; the composer previews).
+//! - [`command`], [`command_registry`]: slash commands: the parser and renderer; names, aliases and usage.
 //! - [`compose`]: the permission matrix and what a send will become ([`compose::prepare`]).
 //! - [`mentions`]: `@` mentions: finding the query under the caret, suggestions, resolution at send time.
 //! - [`describe`]: the words for speakers, audiences and previews, shared by the timeline and the server.
@@ -24,9 +24,11 @@ pub mod audience;
 pub mod backoff;
 pub mod campaign;
 pub mod command;
+pub mod command_registry;
 pub mod compose;
 pub mod describe;
 pub mod dice;
+pub mod dice_roll;
 pub mod error;
 #[cfg(test)]
 mod fixtures;

@@ -50,7 +50,14 @@ struct Prepared {
 }
 
 impl ChatService {
-    async fn prepare(&self, user: &UserSummary, request: &SendRequest) -> Result<Prepared, Problem> {
+    /// Validates `request` and decides what it would do. `access` is the sender's access when the caller has
+    /// already asked the game authority for it (it is asked otherwise, after the cheap checks).
+    async fn prepare(
+        &self,
+        user: &UserSummary,
+        request: &SendRequest,
+        access: Option<ChannelAccess>,
+    ) -> Result<Prepared, Problem> {
         validate::body(&request.body)?;
         let mode = ModeHint::from_wire(
             request.mode.as_deref(),
@@ -58,7 +65,10 @@ impl ChatService {
             request.npc_name.as_deref(),
         )?;
         let audience = AudienceHint::from_wire(request.audience.as_ref())?;
-        let access = self.access(user, &request.channel_id).await?;
+        let access = match access {
+            Some(access) => access,
+            None => self.access(user, &request.channel_id).await?,
+        };
         let facts = self.game.table_facts(&access.campaign_id).await?;
         let intent = prepare(&user.id, access.lane, &facts, &mode, &audience, &request.body)?;
         Ok(Prepared { access, facts, intent })
@@ -74,7 +84,7 @@ impl ChatService {
                 "Send a fresh ULID or UUID per message and reuse it only to retry that message.",
             ));
         }
-        let Prepared { access, intent, .. } = self.prepare(user, &request).await?;
+        let Prepared { access, intent, .. } = self.prepare(user, &request, None).await?;
         let notice = |kind, title: String, lines| ServerFrame::Notice {
             channel_id: request.channel_id.clone(),
             client_message_id: Some(key.clone()),
@@ -202,8 +212,8 @@ impl ChatService {
         let channel_id = request.channel_id.clone();
         let body = request.body.clone();
         // Only a missing channel is an error frame; a refused send is the preview's answer.
-        self.access(user, &channel_id).await?;
-        let (summary, problem) = match self.prepare(user, &request).await {
+        let access = self.access(user, &channel_id).await?;
+        let (summary, problem) = match self.prepare(user, &request, Some(access)).await {
             Ok(prepared) => (
                 Some(describe::intent(&prepared.intent, &user.id, Some(&prepared.facts))),
                 None,
