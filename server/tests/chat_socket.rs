@@ -5,7 +5,7 @@ mod support;
 use serde_json::json;
 use std::collections::HashSet;
 use std::time::Duration;
-use support::TestServer;
+use support::{said, TestServer};
 
 #[tokio::test]
 async fn two_clients_exchange_messages_live() {
@@ -19,11 +19,13 @@ async fn two_clients_exchange_messages_live() {
     let joined = gm_socket.join(&channel, None).await;
     assert_eq!(joined["room"]["status"], "active");
     player_socket.join(&channel, None).await;
-    assert_eq!(player_socket.next_of("chat.history").await["messages"], json!([]));
+    let history = player_socket.next_of("chat.history").await;
+    assert!(said(&history).is_empty());
+    assert_eq!(history["messages"][0]["body"], "The session “Session” has started.");
 
     let ack = gm_socket.say(&channel, "k1", "The bell tolls.").await;
     assert_eq!(ack["type"], "chat.ack");
-    assert_eq!(ack["sequence_id"], 1);
+    assert_eq!(ack["sequence_id"], 2, "after the session-started notice");
     let heard = player_socket.next_of("chat.message").await;
     assert_eq!(heard["message"]["body"], "The bell tolls.");
     assert_eq!(heard["message"]["actor"]["kind"], "participant");
@@ -32,7 +34,7 @@ async fn two_clients_exchange_messages_live() {
     assert_eq!(heard["message"]["message_id"], ack["message_id"]);
 
     let reply = player_socket.say(&channel, "p1", "I listen.").await;
-    assert_eq!(reply["sequence_id"], 2);
+    assert_eq!(reply["sequence_id"], 3);
     let heard = gm_socket.next_of("chat.message").await;
     assert!(heard["message"]["body"] == "The bell tolls." || heard["message"]["body"] == "I listen.");
 }
@@ -55,7 +57,7 @@ async fn a_retried_send_returns_the_original_ack_and_stores_once() {
         .send(json!({"type": "chat.history.before", "channel_id": channel, "limit": 50}))
         .await;
     let history = socket.next_of("chat.history").await;
-    assert_eq!(history["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(said(&history).len(), 1);
 }
 
 #[tokio::test]
@@ -89,9 +91,7 @@ async fn posting_is_refused_unless_the_session_is_active() {
     socket
         .send(json!({"type": "chat.history.before", "channel_id": channel}))
         .await;
-    let bodies: Vec<_> = socket.next_of("chat.history").await["messages"]
-        .as_array()
-        .unwrap()
+    let bodies: Vec<_> = said(&socket.next_of("chat.history").await)
         .iter()
         .map(|m| m["body"].as_str().unwrap().to_owned())
         .collect();
@@ -121,17 +121,18 @@ async fn a_reconnecting_client_resumes_without_gaps() {
             .await;
     }
     let mut player_socket = server.connect(&player_token).await;
-    let joined = player_socket.join(&channel, Some(2)).await;
-    assert_eq!(joined["latest_sequence_id"], 7);
+    // Sequence 1 is the session-started notice; the player saw up to 3.
+    let joined = player_socket.join(&channel, Some(3)).await;
+    assert_eq!(joined["latest_sequence_id"], 8);
     let mut replayed = Vec::new();
     for _ in 0..5 {
         let frame = player_socket.next_of("chat.message").await;
         replayed.push(frame["message"]["sequence_id"].as_i64().unwrap());
     }
-    assert_eq!(replayed, [3, 4, 5, 6, 7]);
+    assert_eq!(replayed, [4, 5, 6, 7, 8]);
     gm_socket.say(&channel, "c1", "live again").await;
     let live = player_socket.next_of("chat.message").await;
-    assert_eq!(live["message"]["sequence_id"], 8);
+    assert_eq!(live["message"]["sequence_id"], 9);
     assert!(player_socket
         .drain(Duration::from_millis(300))
         .await
@@ -214,7 +215,11 @@ async fn concurrent_senders_get_distinct_gap_free_sequence_ids() {
         all.extend(sequences);
     }
     let distinct: HashSet<_> = all.iter().copied().collect();
-    assert_eq!(distinct, (1..=60).collect::<HashSet<i64>>());
+    assert_eq!(
+        distinct,
+        (2..=61).collect::<HashSet<i64>>(),
+        "1 is the session-started notice"
+    );
 }
 
 #[tokio::test]
@@ -240,18 +245,19 @@ async fn history_pages_backwards_from_the_latest() {
             .map(|m| m["sequence_id"].as_i64().unwrap())
             .collect()
     };
-    assert_eq!(seqs(&latest), (71..=120).collect::<Vec<_>>());
+    // Sequence 1 is the session-started notice, so line n is sequence n + 1.
+    assert_eq!(seqs(&latest), (72..=121).collect::<Vec<_>>());
     assert_eq!(latest["has_more"], true);
     reader
-        .send(json!({"type": "chat.history.before", "channel_id": channel, "before_sequence_id": 71}))
+        .send(json!({"type": "chat.history.before", "channel_id": channel, "before_sequence_id": 72}))
         .await;
     let older = reader.next_of("chat.history").await;
-    assert_eq!(seqs(&older), (21..=70).collect::<Vec<_>>());
+    assert_eq!(seqs(&older), (22..=71).collect::<Vec<_>>());
     reader
-        .send(json!({"type": "chat.history.before", "channel_id": channel, "before_sequence_id": 21}))
+        .send(json!({"type": "chat.history.before", "channel_id": channel, "before_sequence_id": 22}))
         .await;
     let oldest = reader.next_of("chat.history").await;
-    assert_eq!(seqs(&oldest), (1..=20).collect::<Vec<_>>());
+    assert_eq!(seqs(&oldest), (1..=21).collect::<Vec<_>>());
     assert_eq!(oldest["has_more"], false);
 }
 

@@ -58,7 +58,7 @@ async fn rolls_reach_exactly_their_audience_and_blind_rolls_hide_the_result_from
     let mut alice_socket = server.connect(&alice_token).await;
     let mut bob_socket = server.connect(&bob_token).await;
     for socket in [&mut gm_socket, &mut alice_socket, &mut bob_socket] {
-        socket.join(&channel, Some(0)).await;
+        socket.join(&channel, Some(1)).await; // 1 is the session-started notice
     }
     let rolls = [
         ("r1", "/roll 4d6kh3+2 Strength"),
@@ -130,7 +130,11 @@ async fn rolls_reach_exactly_their_audience_and_blind_rolls_hide_the_result_from
         .iter()
         .map(|m| m["body"].as_str().unwrap())
         .collect();
-    assert_eq!(bodies.len(), 5);
+    assert_eq!(
+        bodies.len(),
+        6,
+        "the session notice, three rolls, the blind roll's notice and END: {bodies:?}"
+    );
     assert!(!history.to_string().contains("\"blind\":true"));
 }
 
@@ -150,7 +154,7 @@ async fn whispers_speech_commands_help_and_session_through_the_socket() {
     let mut sockets = Vec::new();
     for token in [&gm_token, &alice_token, &bob_token, &carol_token] {
         let mut socket = server.connect(token).await;
-        socket.join(&channel, Some(0)).await;
+        socket.join(&channel, Some(1)).await; // 1 is the session-started notice
         sockets.push(socket);
     }
     let [gm_socket, alice_socket, bob_socket, carol_socket] = &mut sockets[..] else {
@@ -253,7 +257,7 @@ async fn previews_and_suggestions_match_the_shared_domain() {
     let lyra = game.create_character(&alice.id, &campaign, "Lyra Vance").await.unwrap();
     let facts = GameAuthority::table_facts(game, &campaign).await.unwrap();
     let mut socket = server.connect(&alice_token).await;
-    socket.join(&channel, Some(0)).await;
+    socket.join(&channel, Some(1)).await; // 1 is the session-started notice
     let mode = json!({"mode": "character", "character_id": lyra});
     for body in [
         "/gmroll adv+2 Perception",

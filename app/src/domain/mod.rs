@@ -14,6 +14,7 @@
 //! - [`command`], [`command_registry`]: slash commands: the parser and renderer; names, aliases and usage.
 //! - [`compose`]: the permission matrix and what a send will become ([`compose::prepare`]).
 //! - [`mentions`]: `@` mentions: finding the query under the caret, suggestions, resolution at send time.
+//! - [`notices`]: system notices for game news (sessions, members, characters): where and to whom.
 //! - [`describe`]: the words for speakers, audiences and previews, shared by the timeline and the server.
 //! - [`frames`]: the WebSocket wire protocol, documented in `docs/protocol.md`.
 //! - [`views`]: the read models pages receive from server functions.
@@ -36,6 +37,7 @@ pub mod frames;
 pub mod ids;
 pub mod mentions;
 pub mod message;
+pub mod notices;
 pub mod policy;
 pub mod validate;
 pub mod views;

@@ -80,6 +80,44 @@ pub fn name(field: &str, raw: &str) -> Result<String, Problem> {
     Ok(trimmed.to_owned())
 }
 
+/// Most characters in a table channel's name.
+pub const CHANNEL_NAME_MAX: usize = 32;
+
+/// Checks a table channel's name and returns its canonical form: without a leading `#`, lower case, spaces as
+/// dashes, only letters, digits, `-` and `_` (the names people type after `#` in chat).
+pub fn channel_name(raw: &str) -> Result<String, Problem> {
+    let canonical: String = raw
+        .trim()
+        .trim_start_matches('#')
+        .trim()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("-")
+        .to_lowercase();
+    if canonical.is_empty() {
+        return Err(Problem::invalid(
+            "The channel needs a name.",
+            "Type a name such as scheduling.",
+        ));
+    }
+    if canonical.chars().count() > CHANNEL_NAME_MAX {
+        return Err(Problem::invalid(
+            format!("A channel name has at most {CHANNEL_NAME_MAX} characters."),
+            "Shorten the name.",
+        ));
+    }
+    if let Some(bad) = canonical
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Err(Problem::invalid(
+            format!("A channel name cannot contain \"{bad}\"."),
+            "Use letters, digits, - and _.",
+        ));
+    }
+    Ok(canonical)
+}
+
 /// Checks a message body: not blank, not longer than [`BODY_MAX_CHARS`]. The body is stored as typed.
 pub fn body(raw: &str) -> Result<(), Problem> {
     if raw.trim().is_empty() {
@@ -119,6 +157,15 @@ mod tests {
         assert!(password("1234567").is_err());
         assert!(password("12345678").is_ok());
         assert!(password(&"x".repeat(PASSWORD_MAX + 1)).is_err());
+    }
+
+    #[test]
+    fn channel_names_are_canonical() {
+        assert_eq!(channel_name(" #Game Night ").unwrap(), "game-night");
+        assert_eq!(channel_name("scheduling").unwrap(), "scheduling");
+        for bad in ["", "#", "a/b", "x".repeat(CHANNEL_NAME_MAX + 1).as_str(), "no.dots"] {
+            assert_eq!(channel_name(bad).unwrap_err().code, ErrorCode::InvalidInput, "{bad}");
+        }
     }
 
     #[test]

@@ -92,6 +92,9 @@ pub struct CampaignView {
     /// Off-game table channels, `#general` first.
     #[serde(default)]
     pub table_channels: Vec<ChannelSummary>,
+    /// The viewer's direct-message channels, newest first, each named after the other people in it.
+    #[serde(default)]
+    pub direct_channels: Vec<ChannelSummary>,
     /// Members, GMs first.
     pub members: Vec<MemberSummary>,
     /// Characters, by name.

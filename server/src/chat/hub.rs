@@ -108,6 +108,16 @@ impl Hub {
         }
     }
 
+    /// Stops delivering a campaign's channels to a user who left it; their open pages learn it from the
+    /// table-change notice sent just before, and any later join or send is refused by the game authority.
+    pub fn evict(&self, campaign: &CampaignId, user: &app::domain::ids::UserId) {
+        let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        rooms.retain(|_, room| {
+            room.retain(|_, s| !(&s.campaign == campaign && &s.viewer.user_id == user));
+            !room.is_empty()
+        });
+    }
+
     /// How many connections are subscribed to a channel.
     pub fn subscriber_count(&self, channel: &ChannelId) -> usize {
         let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());

@@ -105,21 +105,28 @@ pub async fn insert(conn: &mut SqliteConnection, message: &Message) -> Result<()
     Ok(())
 }
 
-/// The message a sender already stored under `client_message_id`, for idempotent retries.
+/// The message a sender (or, for `None`, the system) already stored under `client_message_id`, for
+/// idempotent retries.
 pub async fn find_by_client_id(
     conn: &mut SqliteConnection,
     channel: &ChannelId,
-    sender: &UserId,
+    sender: Option<&UserId>,
     client_message_id: &str,
 ) -> Result<Option<(String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, sequence_id FROM messages WHERE channel_id = ? AND sender_id = ? AND client_message_id = ?",
-    )
-    .bind(channel.as_str())
-    .bind(sender.as_str())
-    .bind(client_message_id)
-    .fetch_optional(conn)
-    .await
+    // Two statements rather than `sender_id IS ?`, so each one uses its own unique index.
+    let query = match sender {
+        Some(sender) => sqlx::query_as(
+            "SELECT id, sequence_id FROM messages WHERE channel_id = ? AND sender_id = ? AND client_message_id = ?",
+        )
+        .bind(channel.as_str())
+        .bind(sender.as_str()),
+        None => sqlx::query_as(
+            "SELECT id, sequence_id FROM messages
+             WHERE channel_id = ? AND sender_id IS NULL AND client_message_id = ?",
+        )
+        .bind(channel.as_str()),
+    };
+    query.bind(client_message_id).fetch_optional(conn).await
 }
 
 /// The highest sequence id of a channel (0 when empty).

@@ -3,6 +3,7 @@
 //! - [`hub`]: in-memory subscriptions and fan-out (serialise once, bounded queues, `can_see` per recipient).
 //! - [`writer`]: one writer per channel, group commit, ack after commit.
 //! - [`journal`]: the messages table.
+//! - `notices`: system notices for the game's news, posted exactly once.
 //! - `commands`: sends, slash commands, previews and mention suggestions, decided by the shared domain.
 //!
 //! Chat asks the game authority questions through [`GameAuthority`] and never writes game tables.
@@ -10,6 +11,7 @@
 mod commands;
 pub mod hub;
 mod journal;
+mod notices;
 pub mod writer;
 
 pub use commands::SendRequest;
@@ -25,6 +27,7 @@ use app::domain::views::UserSummary;
 use app::domain::Problem;
 use hub::Hub;
 use std::sync::Arc;
+use tokio::sync::Notify;
 use writer::Writers;
 
 /// Rows read per query while paging through history or a replay.
@@ -35,21 +38,29 @@ pub struct ChatService {
     pool: Pool,
     game: Arc<dyn GameAuthority>,
     hub: Arc<Hub>,
-    writers: Writers,
+    writers: Arc<Writers>,
 }
 
 impl ChatService {
     /// Starts the service and its listener for game changes (session rooms opening and closing).
     pub fn start(pool: Pool, game: Arc<dyn GameAuthority>) -> Arc<Self> {
         let hub = Arc::new(Hub::default());
-        let writers = Writers::new(pool.clone(), hub.clone(), game.clone());
+        let writers = Arc::new(Writers::new(pool.clone(), hub.clone(), game.clone()));
+        let wake = Arc::new(Notify::new());
+        notices::spawn(pool.clone(), game.clone(), writers.clone(), wake.clone());
         let mut events = game.subscribe();
         let listener = hub.clone();
         tokio::spawn(async move {
             loop {
-                match events.recv().await {
+                let event = events.recv().await;
+                if !matches!(event, Err(tokio::sync::broadcast::error::RecvError::Closed)) {
+                    // Every change may have left news in the game journal.
+                    wake.notify_one();
+                }
+                match event {
                     Ok(GameEvent::SessionChanged { channel_id, room }) => listener.publish_room(&channel_id, room),
                     Ok(GameEvent::TableChanged { campaign_id }) => listener.publish_table_changed(&campaign_id),
+                    Ok(GameEvent::MemberLeft { campaign_id, user_id }) => listener.evict(&campaign_id, &user_id),
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(missed)) => {
                         tracing::warn!(missed, "chat fell behind game events");
                     }

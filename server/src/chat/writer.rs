@@ -34,6 +34,9 @@ struct Draft {
     message: Message,
     /// Stored right after `message` in the same transaction, and only if `message` is new.
     companions: Vec<Message>,
+    /// A system notice: told even in a room that is closed for members' posts (a session's end is told after
+    /// it ended).
+    notice: bool,
     reply: oneshot::Sender<Result<Outcome, Problem>>,
 }
 
@@ -59,12 +62,23 @@ impl Writers {
     /// Stores `message` (and its `companions`, in the same channel and transaction) and returns once they are
     /// committed (or refused).
     pub async fn submit(&self, message: Message, companions: Vec<Message>) -> Result<Outcome, Problem> {
+        self.enqueue(message, companions, false).await
+    }
+
+    /// Stores a system notice (no sender; keyed by its `client_message_id`, so posting it again is a
+    /// duplicate), whether or not the room is open for members' posts.
+    pub async fn submit_notice(&self, message: Message) -> Result<Outcome, Problem> {
+        self.enqueue(message, Vec::new(), true).await
+    }
+
+    async fn enqueue(&self, message: Message, companions: Vec<Message>, notice: bool) -> Result<Outcome, Problem> {
         let (reply, answer) = oneshot::channel();
         let queue = self.queue(&message.channel_id);
         queue
             .send(Draft {
                 message,
                 companions,
+                notice,
                 reply,
             })
             .await
@@ -104,15 +118,8 @@ impl ChannelWriter {
     async fn run(mut self, mut receiver: mpsc::Receiver<Draft>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
-            let drafts = std::mem::take(&mut batch);
-            let in_game = match self.posting_open().await {
-                Ok(in_game) => in_game,
-                Err(problem) => {
-                    for draft in drafts {
-                        let _ = draft.reply.send(Err(problem.clone()));
-                    }
-                    continue;
-                }
+            let Some((drafts, in_game)) = self.admit(std::mem::take(&mut batch)).await else {
+                continue;
             };
             match self.commit(drafts, in_game).await {
                 Ok(done) => {
@@ -136,13 +143,37 @@ impl ChannelWriter {
         }
     }
 
-    /// Session rooms accept posts only while active; the authority is asked once per batch. Answers whether
-    /// the channel is in the in-game lane (a session room), whose messages the game journal records.
-    async fn posting_open(&self) -> Result<bool, Problem> {
-        match self.game.room_state(&self.channel).await? {
-            Some(room) if !room.status.allows_posting() => Err(session_not_active(room.status.closed_reason())),
-            room => Ok(room.is_some()),
-        }
+    /// Session rooms accept members' posts only while active; the authority is asked once per batch. Refused
+    /// drafts are answered here; the rest are returned with whether the channel is in the in-game lane (a
+    /// session room), whose messages the game journal records. `None` when nothing is left to store.
+    async fn admit(&self, drafts: Vec<Draft>) -> Option<(Vec<Draft>, bool)> {
+        let room = match self.game.room_state(&self.channel).await {
+            Ok(room) => room,
+            Err(problem) => {
+                for draft in drafts {
+                    let _ = draft.reply.send(Err(problem.clone()));
+                }
+                return None;
+            }
+        };
+        let in_game = room.is_some();
+        let closed = room
+            .filter(|room| !room.status.allows_posting())
+            .map(|room| session_not_active(room.status.closed_reason()));
+        let admitted: Vec<Draft> = match closed {
+            None => drafts,
+            Some(problem) => drafts
+                .into_iter()
+                .filter_map(|draft| {
+                    if draft.notice {
+                        return Some(draft);
+                    }
+                    let _ = draft.reply.send(Err(problem.clone()));
+                    None
+                })
+                .collect(),
+        };
+        (!admitted.is_empty()).then_some((admitted, in_game))
     }
 
     #[allow(clippy::type_complexity)]
@@ -183,10 +214,9 @@ impl ChannelWriter {
             if let Some(key) = message.client_message_id.clone() {
                 let earlier = match seen.get(&(message.sender_id.clone(), key.clone())) {
                     Some(found) => Some(found.clone()),
-                    None => match &message.sender_id {
-                        Some(sender) => journal::find_by_client_id(&mut tx, &self.channel, sender, &key).await?,
-                        None => None,
-                    },
+                    None => {
+                        journal::find_by_client_id(&mut tx, &self.channel, message.sender_id.as_ref(), &key).await?
+                    }
                 };
                 if let Some((message_id, sequence_id)) = earlier {
                     outcomes.push(Outcome::Duplicate {

@@ -1,5 +1,6 @@
 //! The questions chat may ask the game authority, and the changes it announces.
 
+use super::news::NewsPage;
 use super::Game;
 use crate::store::internal;
 use app::domain::audience::Viewer;
@@ -37,10 +38,18 @@ pub enum GameEvent {
         /// The session and its new status.
         room: RoomState,
     },
-    /// Who is at the table changed: a member joined, a character was created or shared, a setting changed.
+    /// Who is at the table changed: a member joined, a character was created or shared, a setting changed, a
+    /// channel was added. The journal may hold news for the table.
     TableChanged {
         /// The campaign.
         campaign_id: CampaignId,
+    },
+    /// A member left or was removed: chat stops delivering the campaign's channels to them at once.
+    MemberLeft {
+        /// The campaign.
+        campaign_id: CampaignId,
+        /// Who is gone.
+        user_id: UserId,
     },
 }
 
@@ -54,7 +63,6 @@ pub trait GameAuthority: Send + Sync + 'static {
     async fn room_state(&self, channel: &ChannelId) -> Result<Option<RoomState>, Problem>;
     /// Everything the speaking and hearing rules need to know about a campaign.
     async fn table_facts(&self, campaign: &CampaignId) -> Result<TableFacts, Problem>;
-    /// Subscribes to game changes.
     /// Starts, pauses or ends the session for a `/session` command (GMs only; the authority checks again).
     async fn run_session_command(
         &self,
@@ -71,7 +79,12 @@ pub trait GameAuthority: Send + Sync + 'static {
     /// Throws the dice of a roll command. Only the server rolls; the browser never sends a result.
     fn roll_dice(&self, dice: &DiceExpr) -> RollResult;
 
+    /// Subscribes to game changes.
     fn subscribe(&self) -> broadcast::Receiver<GameEvent>;
+
+    /// Up to `limit` entries of the game journal after entry `after`, read as news for the table, so chat can
+    /// post notices for them (at least once; chat makes it exactly once by keying each notice on its entry).
+    async fn news_after(&self, after: i64, limit: i64) -> Result<NewsPage, Problem>;
 }
 
 #[async_trait]
@@ -82,7 +95,8 @@ impl GameAuthority for Game {
              FROM channels c
              JOIN campaign_members m ON m.campaign_id = c.campaign_id AND m.user_id = ?
              LEFT JOIN sessions s ON c.context_type = 'session' AND s.id = c.context_id
-             WHERE c.id = ?",
+             WHERE c.id = ? AND (c.kind != 'direct' OR EXISTS (
+                 SELECT 1 FROM channel_members cm WHERE cm.channel_id = c.id AND cm.user_id = m.user_id))",
         )
         .bind(user.as_str())
         .bind(channel.as_str())
@@ -193,7 +207,8 @@ impl GameAuthority for Game {
             return Ok(());
         };
         let (campaign, session) = (CampaignId(campaign), SessionId(session));
-        for message in messages {
+        // Notices are told from facts the journal already holds; only what members said and rolled is new.
+        for message in messages.iter().filter(|m| m.sender_id.is_some()) {
             let kind = if message.roll.is_some() { "roll" } else { "chat_message" };
             let payload = serde_json::json!({
                 "message_id": message.message_id,
@@ -219,6 +234,10 @@ impl GameAuthority for Game {
 
     fn subscribe(&self) -> broadcast::Receiver<GameEvent> {
         self.events.subscribe()
+    }
+
+    async fn news_after(&self, after: i64, limit: i64) -> Result<NewsPage, Problem> {
+        self.read_news(after, limit).await
     }
 }
 

@@ -153,6 +153,7 @@ impl Game {
         .map_err(internal)?;
         let facts = super::GameAuthority::table_facts(self, campaign).await?;
         Ok(CampaignView {
+            direct_channels: self.direct_channels(user, campaign).await?,
             table_channels: table_channels
                 .into_iter()
                 .map(|(id, name)| ChannelSummary {
@@ -255,6 +256,7 @@ impl Game {
         if preview.already_member {
             return Ok(preview.campaign_id);
         }
+        let name = self.username(user).await?;
         let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
         add_member(&mut tx, &preview.campaign_id, user, Role::Player)
             .await
@@ -263,7 +265,7 @@ impl Game {
             tx,
             &preview.campaign_id,
             "member_joined",
-            json!({ "user": user, "role": "player" }),
+            json!({ "user": user, "name": name, "role": "player" }),
         )
         .await?;
         Ok(preview.campaign_id)

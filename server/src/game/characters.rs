@@ -2,6 +2,7 @@
 
 use super::Game;
 use crate::store::{internal, now_ms};
+use app::domain::campaign::Role;
 use app::domain::ids::{CampaignId, CharacterId, UserId};
 use app::domain::{validate, Problem};
 use serde_json::json;
@@ -17,6 +18,7 @@ impl Game {
         self.role_of(user, campaign).await?;
         let name = validate::name("character", name)?;
         let id = CharacterId::generate();
+        let by_name = self.username(user).await?;
         let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
         let inserted = sqlx::query(
             "INSERT INTO characters (id, campaign_id, name, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -30,12 +32,7 @@ impl Game {
         .await;
         match inserted {
             Ok(_) => {}
-            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
-                return Err(Problem::invalid(
-                    format!("This campaign already has a character named \"{name}\"."),
-                    "Pick another name, or add a surname.",
-                ))
-            }
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => return Err(name_taken(&name)),
             Err(error) => return Err(internal(error)),
         }
         sqlx::query("INSERT INTO character_controllers (character_id, user_id) VALUES (?, ?)")
@@ -48,9 +45,62 @@ impl Game {
             tx,
             campaign,
             "character_created",
-            json!({ "character": id, "name": name, "by": user }),
+            json!({ "character": id, "name": name, "by": user, "by_name": by_name }),
         )
         .await?;
         Ok(id)
     }
+
+    /// Renames a character (its controllers and the GMs may). History keeps the old name: messages store a
+    /// label snapshot.
+    pub async fn rename_character(&self, user: &UserId, character: &CharacterId, name: &str) -> Result<(), Problem> {
+        let row: Option<(String, String, bool)> = sqlx::query_as(
+            "SELECT ch.campaign_id, ch.name,
+                    EXISTS (SELECT 1 FROM character_controllers cc WHERE cc.character_id = ch.id AND cc.user_id = ?)
+             FROM characters ch WHERE ch.id = ?",
+        )
+        .bind(user.as_str())
+        .bind(character.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(internal)?;
+        let (campaign, from, controls) = row.ok_or_else(|| Problem::not_found("character"))?;
+        let campaign = CampaignId(campaign);
+        let role = self.role_of(user, &campaign).await?;
+        if !controls && role != Role::Gm {
+            return Err(Problem::forbidden(
+                "Only the character's players and the GMs can rename it.",
+            ));
+        }
+        let name = validate::name("character", name)?;
+        if name == from {
+            return Ok(());
+        }
+        let by_name = self.username(user).await?;
+        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        let renamed = sqlx::query("UPDATE characters SET name = ? WHERE id = ?")
+            .bind(&name)
+            .bind(character.as_str())
+            .execute(&mut *tx)
+            .await;
+        match renamed {
+            Ok(_) => {}
+            Err(sqlx::Error::Database(db)) if db.is_unique_violation() => return Err(name_taken(&name)),
+            Err(error) => return Err(internal(error)),
+        }
+        self.commit_table_change(
+            tx,
+            &campaign,
+            "character_renamed",
+            json!({ "character": character, "from": from, "to": name, "by": user, "by_name": by_name }),
+        )
+        .await
+    }
+}
+
+fn name_taken(name: &str) -> Problem {
+    Problem::invalid(
+        format!("This campaign already has a character named \"{name}\"."),
+        "Pick another name, or add a surname.",
+    )
 }

@@ -4,12 +4,17 @@
 
 mod authority;
 mod campaigns;
+mod channels;
 mod characters;
 mod journal;
+mod membership;
+mod news;
 mod sessions;
 mod settings;
 
 pub use authority::{ChannelAccess, GameAuthority, GameEvent};
+pub use channels::DIRECT_MAX_OTHERS;
+pub use news::{GameNews, NewsPage};
 
 use crate::store::Pool;
 use tokio::sync::broadcast;

@@ -68,15 +68,15 @@ impl Game {
         session: &SessionId,
         action: SessionAction,
     ) -> Result<SessionStatus, Problem> {
-        let row: Option<(String, String, String)> = sqlx::query_as(
-            "SELECT s.campaign_id, s.status, c.id FROM sessions s
+        let row: Option<(String, String, String, String)> = sqlx::query_as(
+            "SELECT s.campaign_id, s.status, c.id, s.title FROM sessions s
              JOIN channels c ON c.context_type = 'session' AND c.context_id = s.id WHERE s.id = ?",
         )
         .bind(session.as_str())
         .fetch_optional(&self.pool)
         .await
         .map_err(internal)?;
-        let (campaign, status, channel) = row.ok_or_else(|| Problem::not_found("session"))?;
+        let (campaign, status, channel, title) = row.ok_or_else(|| Problem::not_found("session"))?;
         let campaign = CampaignId(campaign);
         self.require_gm(user, &campaign).await?;
         let from = SessionStatus::parse(&status).ok_or_else(|| internal(format!("bad status {status}")))?;
@@ -113,7 +113,7 @@ impl Game {
             &campaign,
             Some(session),
             &kind,
-            json!({ "from": from, "to": to, "by": user }),
+            json!({ "from": from, "to": to, "by": user, "title": title }),
         )
         .await
         .map_err(internal)?;

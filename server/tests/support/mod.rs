@@ -77,7 +77,27 @@ impl TestServer {
                 .unwrap();
         }
         let view = game.campaign_view(&gm.id, &campaign).await.unwrap();
+        self.settle_notices().await;
         (campaign, session, view.sessions[0].channel_id.clone())
+    }
+
+    /// Waits until the chat service has posted the notices of every game event so far (the session-started
+    /// notice takes sequence id 1 of a started session's room), so tests see a settled timeline.
+    pub async fn settle_notices(&self) {
+        for _ in 0..500 {
+            let (cursor, last): (i64, i64) = sqlx::query_as(
+                "SELECT (SELECT last_event_id FROM chat_notice_cursor WHERE id = 1),
+                        (SELECT COALESCE(MAX(id), 0) FROM game_events)",
+            )
+            .fetch_one(&self.pool)
+            .await
+            .unwrap();
+            if cursor >= last {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("game notices were not posted within 5 seconds");
     }
 
     /// Opens a socket with the session cookie `token`.
@@ -91,6 +111,17 @@ impl TestServer {
             .expect("upgrade accepted");
         Client { socket }
     }
+}
+
+/// The messages of a `chat.history` frame that members sent (system notices left out).
+pub fn said(history: &Value) -> Vec<Value> {
+    history["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["actor"]["kind"] != "system")
+        .cloned()
+        .collect()
 }
 
 /// A protocol client that records every frame it receives.

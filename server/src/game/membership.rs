@@ -1,0 +1,100 @@
+//! Leaving a campaign, and GMs removing members.
+
+use super::{journal, Game, GameEvent};
+use crate::store::internal;
+use app::domain::campaign::Role;
+use app::domain::ids::{CampaignId, UserId};
+use app::domain::{ErrorCode, Problem};
+use serde_json::json;
+
+impl Game {
+    /// A user's name, for the snapshots journal entries keep.
+    pub(super) async fn username(&self, user: &UserId) -> Result<String, Problem> {
+        sqlx::query_scalar("SELECT username FROM users WHERE id = ?")
+            .bind(user.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| Problem::not_found("user"))
+    }
+
+    /// The member leaves the campaign. The last GM cannot leave: a campaign always has someone to run it.
+    pub async fn leave_campaign(&self, user: &UserId, campaign: &CampaignId) -> Result<(), Problem> {
+        self.drop_member(campaign, user, None).await
+    }
+
+    /// A GM removes another member (not a GM) from the campaign.
+    pub async fn remove_member(&self, gm: &UserId, campaign: &CampaignId, member: &UserId) -> Result<(), Problem> {
+        self.require_gm(gm, campaign).await?;
+        if gm == member {
+            return self.leave_campaign(gm, campaign).await;
+        }
+        match self.role_of(member, campaign).await {
+            Ok(Role::Gm) => Err(Problem::forbidden("Game masters cannot remove each other.")),
+            Ok(_) => self.drop_member(campaign, member, Some(gm)).await,
+            Err(_) => Err(Problem::not_found("member")),
+        }
+    }
+
+    /// Removes the membership and the member's control of characters, journals `member_left` with the session
+    /// active at that moment (so the GMs in its room can be told), and tells chat to stop delivering to them.
+    async fn drop_member(&self, campaign: &CampaignId, member: &UserId, by: Option<&UserId>) -> Result<(), Problem> {
+        let role = self.role_of(member, campaign).await?;
+        let name = self.username(member).await?;
+        let by_name = match by {
+            Some(gm) => Some(self.username(gm).await?),
+            None => None,
+        };
+        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        if role == Role::Gm {
+            let gms: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM campaign_members WHERE campaign_id = ? AND role = 'gm'")
+                    .bind(campaign.as_str())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(internal)?;
+            if gms <= 1 {
+                return Err(Problem::new(
+                    ErrorCode::Forbidden,
+                    "You are this campaign's only game master, so you cannot leave it.",
+                    "Invite another game master first.",
+                ));
+            }
+        }
+        sqlx::query(
+            "DELETE FROM character_controllers WHERE user_id = ?
+             AND character_id IN (SELECT id FROM characters WHERE campaign_id = ?)",
+        )
+        .bind(member.as_str())
+        .bind(campaign.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+        sqlx::query("DELETE FROM campaign_members WHERE campaign_id = ? AND user_id = ?")
+            .bind(campaign.as_str())
+            .bind(member.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(internal)?;
+        let active: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM sessions WHERE campaign_id = ? AND status = 'active' ORDER BY started_at DESC LIMIT 1",
+        )
+        .bind(campaign.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(internal)?;
+        let payload = json!({ "user": member, "name": name, "by": by, "by_name": by_name, "session": active });
+        journal::append(&mut tx, campaign, None, "member_left", payload)
+            .await
+            .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        self.publish(GameEvent::TableChanged {
+            campaign_id: campaign.clone(),
+        });
+        self.publish(GameEvent::MemberLeft {
+            campaign_id: campaign.clone(),
+            user_id: member.clone(),
+        });
+        Ok(())
+    }
+}
