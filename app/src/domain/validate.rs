@@ -89,7 +89,6 @@ pub fn channel_name(raw: &str) -> Result<String, Problem> {
     let canonical: String = raw
         .trim()
         .trim_start_matches('#')
-        .trim()
         .split_whitespace()
         .collect::<Vec<_>>()
         .join("-")

@@ -4,17 +4,20 @@
 //! - [`writer`]: one writer per channel, group commit, ack after commit.
 //! - [`journal`]: the messages table.
 //! - `notices`: system notices for the game's news, posted exactly once.
+//! - `export`: a channel's log as Markdown, HTML or JSON, as one member may see it.
 //! - `commands`: sends, slash commands, previews and mention suggestions, decided by the shared domain.
 //!
 //! Chat asks the game authority questions through [`GameAuthority`] and never writes game tables.
 
 mod commands;
+mod export;
 pub mod hub;
 mod journal;
 mod notices;
 pub mod writer;
 
 pub use commands::SendRequest;
+pub use export::{Export, ExportFormat};
 
 use crate::game::{ChannelAccess, GameAuthority, GameEvent};
 use crate::store::{internal, Pool};

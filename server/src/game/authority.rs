@@ -26,6 +26,8 @@ pub struct ChannelAccess {
     pub room: Option<RoomState>,
     /// Session channels are in-game; table channels and direct messages off-game.
     pub lane: Lane,
+    /// The channel's name: a session's title, a table channel's name, a DM's people.
+    pub name: String,
 }
 
 /// A change chat needs to hear about.
@@ -90,8 +92,8 @@ pub trait GameAuthority: Send + Sync + 'static {
 #[async_trait]
 impl GameAuthority for Game {
     async fn channel_access(&self, user: &UserId, channel: &ChannelId) -> Result<ChannelAccess, Problem> {
-        let row: Option<(String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT c.campaign_id, c.kind, m.role, s.id, s.status
+        let row: Option<(String, String, String, Option<String>, Option<String>, String)> = sqlx::query_as(
+            "SELECT c.campaign_id, c.kind, m.role, s.id, s.status, c.name
              FROM channels c
              JOIN campaign_members m ON m.campaign_id = c.campaign_id AND m.user_id = ?
              LEFT JOIN sessions s ON c.context_type = 'session' AND s.id = c.context_id
@@ -103,7 +105,7 @@ impl GameAuthority for Game {
         .fetch_optional(&self.pool)
         .await
         .map_err(internal)?;
-        let (campaign_id, kind, role, session_id, status) = row.ok_or_else(|| Problem::not_found("channel"))?;
+        let (campaign_id, kind, role, session_id, status, name) = row.ok_or_else(|| Problem::not_found("channel"))?;
         let role = Role::parse(&role).ok_or_else(|| internal(format!("bad role {role}")))?;
         Ok(ChannelAccess {
             campaign_id: CampaignId(campaign_id),
@@ -113,6 +115,7 @@ impl GameAuthority for Game {
             },
             room: room(session_id, status)?,
             lane: if kind == "session" { Lane::InGame } else { Lane::OffGame },
+            name,
         })
     }
 

@@ -1,6 +1,7 @@
 //! HTTP: the router that serves pages (server-rendered Leptos), server functions, static files and `/ws`.
 
 mod backend;
+mod export;
 
 use crate::auth::AuthService;
 use crate::chat::ChatService;
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/ws", get(crate::ws::upgrade))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/api/channels/{channel_id}/export", get(export::download))
         .leptos_routes_with_context(
             &state,
             routes,

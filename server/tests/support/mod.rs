@@ -100,6 +100,30 @@ impl TestServer {
         panic!("game notices were not posted within 5 seconds");
     }
 
+    /// `GET path` over plain HTTP/1.1 with the session cookie `token` (if any); returns the status, the
+    /// headers (lower-case names) and the body.
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Vec<(String, String)>, String) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = TcpStream::connect(self.addr).await.unwrap();
+        let cookie = token.map(|t| format!("Cookie: tt_session={t}\r\n")).unwrap_or_default();
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\n{cookie}Connection: close\r\n\r\n",
+            self.addr
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).await.unwrap();
+        let text = String::from_utf8(raw).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let mut lines = head.lines();
+        let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+        let headers = lines
+            .filter_map(|line| line.split_once(':'))
+            .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_owned()))
+            .collect();
+        (status, headers, body.to_owned())
+    }
+
     /// Opens a socket with the session cookie `token`.
     pub async fn connect(&self, token: &str) -> Client {
         let mut request = format!("ws://{}/ws", self.addr).into_client_request().unwrap();

@@ -1,0 +1,314 @@
+//! Channel logs as files a member downloads: Markdown, HTML or JSON, holding exactly the messages that member
+//! may see (`can_see`, the same rule as the live feed and history), with speakers, visibility and full roll
+//! cards (every die, dropped ones marked, and the total).
+
+use super::{journal, ChatService, SCAN_PAGE};
+use crate::store::internal;
+use app::domain::audience::can_see;
+use app::domain::describe;
+use app::domain::dice::{RollResult, Sign};
+use app::domain::ids::ChannelId;
+use app::domain::message::{Message, MessageKind};
+use app::domain::policy::TableFacts;
+use app::domain::views::UserSummary;
+use app::domain::Problem;
+use serde::Serialize;
+use std::fmt::Write;
+
+/// A download format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// Readable anywhere; rolls as text.
+    Markdown,
+    /// One self-contained page with roll cards.
+    Html,
+    /// The messages in their wire shape, for tools.
+    Json,
+}
+
+impl ExportFormat {
+    /// Parses `markdown`/`md`, `html`, `json`; `invalid_input` otherwise.
+    pub fn parse(raw: &str) -> Result<Self, Problem> {
+        match raw.to_ascii_lowercase().as_str() {
+            "markdown" | "md" => Ok(Self::Markdown),
+            "html" => Ok(Self::Html),
+            "json" => Ok(Self::Json),
+            _ => Err(Problem::invalid(
+                format!("\"{raw}\" is not an export format."),
+                "Use markdown, html or json.",
+            )),
+        }
+    }
+
+    /// The file's media type.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Markdown => "text/markdown; charset=utf-8",
+            Self::Html => "text/html; charset=utf-8",
+            Self::Json => "application/json",
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Self::Markdown => "md",
+            Self::Html => "html",
+            Self::Json => "json",
+        }
+    }
+}
+
+/// A rendered export.
+#[derive(Debug, Clone)]
+pub struct Export {
+    /// A file name for `Content-Disposition`: the channel's name and the format's extension.
+    pub file_name: String,
+    /// The file.
+    pub body: String,
+}
+
+#[derive(Serialize)]
+struct JsonExport<'a> {
+    channel_id: &'a ChannelId,
+    channel_name: &'a str,
+    exported_for: &'a str,
+    exported_at: i64,
+    messages: &'a [Message],
+}
+
+impl ChatService {
+    /// The channel's log as `user` may see it; `not_found` for channels the user cannot read.
+    pub async fn export(
+        &self,
+        user: &UserSummary,
+        channel: &ChannelId,
+        format: ExportFormat,
+    ) -> Result<Export, Problem> {
+        let access = self.access(user, channel).await?;
+        let facts = self.game.table_facts(&access.campaign_id).await?;
+        let mut conn = self.pool.acquire().await.map_err(internal)?;
+        let mut visible = Vec::new();
+        let mut after = 0;
+        loop {
+            let rows = journal::after(&mut conn, channel, after, SCAN_PAGE)
+                .await
+                .map_err(internal)?;
+            let full = rows.len() as i64 == SCAN_PAGE;
+            after = rows.last().map_or(after, |m| m.sequence_id);
+            visible.extend(rows.into_iter().filter(|m| can_see(&access.viewer, m)));
+            if !full {
+                break;
+            }
+        }
+        let now = crate::store::now_ms();
+        let title = access.name.clone();
+        let body = match format {
+            ExportFormat::Json => serde_json::to_string_pretty(&JsonExport {
+                channel_id: channel,
+                channel_name: &title,
+                exported_for: &user.username,
+                exported_at: now,
+                messages: &visible,
+            })
+            .map_err(internal)?,
+            ExportFormat::Markdown => markdown(&title, &user.username, now, &visible, &facts),
+            ExportFormat::Html => html(&title, &user.username, now, &visible, &facts),
+        };
+        let stem: String = title
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        Ok(Export {
+            file_name: format!("{stem}.{}", format.extension()),
+            body,
+        })
+    }
+}
+
+fn markdown(title: &str, viewer: &str, now: i64, messages: &[Message], facts: &TableFacts) -> String {
+    let mut out = format!(
+        "# {title}\n\n_Exported for {viewer} on {}: only the messages {viewer} may see._\n",
+        utc_stamp(now)
+    );
+    for message in messages {
+        let speaker = describe::speaker_line(&message.actor, message.sender_id.as_ref(), Some(facts));
+        let visibility = describe::audience(&message.audience, Some(facts));
+        let _ = write!(
+            out,
+            "\n**{speaker}** · {} · _{visibility}_  \n",
+            utc_stamp(message.sent_at)
+        );
+        match (&message.kind, &message.roll) {
+            (MessageKind::Roll, Some(roll)) => {
+                let _ = writeln!(out, "🎲 {}", roll_text(roll, |die| format!("~~{die}~~")));
+            }
+            (MessageKind::Emote, _) => {
+                let _ = writeln!(out, "*{} {}*", speaker, message.body);
+            }
+            _ => {
+                let _ = writeln!(out, "{}", message.body.replace('\n', "  \n"));
+            }
+        }
+    }
+    out
+}
+
+fn html(title: &str, viewer: &str, now: i64, messages: &[Message], facts: &TableFacts) -> String {
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\n<style>\
+         body{{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;background:#111827;color:#e5e7eb}}\
+         article{{border-bottom:1px solid #374151;padding:.5rem 0}}.meta{{color:#9ca3af;font-size:.85rem}}\
+         .roll{{background:#1f2937;border-radius:.5rem;padding:.5rem}}.die{{display:inline-block;min-width:1.5rem;\
+         text-align:center;border:1px solid #6b7280;border-radius:.25rem;margin:0 .1rem}}\
+         .die[data-kept=false]{{opacity:.5;text-decoration:line-through}}.total{{font-weight:bold}}\
+         </style></head><body>\n<h1>{t}</h1>\n<p class=\"meta\">Exported for {v} on {at}: only the messages {v} \
+         may see.</p>\n",
+        t = escape(title),
+        v = escape(viewer),
+        at = utc_stamp(now)
+    );
+    for message in messages {
+        let speaker = describe::speaker_line(&message.actor, message.sender_id.as_ref(), Some(facts));
+        let visibility = describe::audience(&message.audience, Some(facts));
+        let _ = write!(
+            out,
+            "<article data-kind=\"{}\" data-actor=\"{}\" data-audience=\"{}\"><div class=\"meta\"><strong>{}\
+             </strong> · {} · <span class=\"visibility\">{}</span></div>",
+            message.kind.as_str(),
+            message.actor.kind.as_str(),
+            message.audience.scope.as_str(),
+            escape(&speaker),
+            utc_stamp(message.sent_at),
+            escape(&visibility)
+        );
+        match &message.roll {
+            Some(roll) if message.kind == MessageKind::Roll => {
+                let dice = roll_dice_html(roll);
+                let label = roll.label.as_deref().map(escape).unwrap_or_default();
+                let _ = write!(
+                    out,
+                    "<div class=\"roll\">{} {label}<br>{dice} = <span class=\"total\">{}</span></div>",
+                    escape(&roll.notation),
+                    roll.total
+                );
+            }
+            _ => {
+                let _ = write!(out, "<p>{}</p>", escape(&message.body).replace('\n', "<br>"));
+            }
+        }
+        out.push_str("</article>\n");
+    }
+    out.push_str("</body></html>\n");
+    out
+}
+
+/// `4d6kh3+2 Strength: [5, 4, ~~1~~, 3] + 2 = 14`, with `dropped` marking dice that do not count.
+fn roll_text(roll: &RollResult, dropped: impl Fn(u32) -> String) -> String {
+    let mut parts = Vec::new();
+    for (index, term) in roll.terms.iter().enumerate() {
+        let sign = match (index, term.sign) {
+            (0, Sign::Plus) => "",
+            (_, Sign::Minus) => "- ",
+            _ => "+ ",
+        };
+        let value = if term.dice.is_empty() {
+            term.value.to_string()
+        } else {
+            let faces: Vec<String> = term
+                .dice
+                .iter()
+                .map(|d| if d.kept { d.value.to_string() } else { dropped(d.value) })
+                .collect();
+            format!("[{}]", faces.join(", "))
+        };
+        parts.push(format!("{sign}{value}"));
+    }
+    let label = roll.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
+    format!("{}{label}: {} = **{}**", roll.notation, parts.join(" "), roll.total)
+}
+
+fn roll_dice_html(roll: &RollResult) -> String {
+    let mut out = String::new();
+    for (index, term) in roll.terms.iter().enumerate() {
+        match (index, term.sign) {
+            (0, Sign::Plus) => {}
+            (_, Sign::Minus) => out.push_str(" − "),
+            _ => out.push_str(" + "),
+        }
+        if term.dice.is_empty() {
+            out.push_str(&term.value.to_string());
+        }
+        for die in &term.dice {
+            let _ = write!(
+                out,
+                "<span class=\"die\" data-kept=\"{}\">{}</span>",
+                die.kept, die.value
+            );
+        }
+    }
+    out
+}
+
+/// Escapes text for HTML element content and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `2026-11-22 14:03 UTC` from milliseconds since the Unix epoch (days to a civil date by the proleptic
+/// Gregorian calendar).
+fn utc_stamp(ms: i64) -> String {
+    let seconds = ms.div_euclid(1000);
+    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        rest / 3600,
+        rest % 3600 / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_are_utc_calendar_dates() {
+        assert_eq!(utc_stamp(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc_stamp(951_782_400_000), "2000-02-29 00:00 UTC");
+        assert_eq!(utc_stamp(1_795_363_380_000), "2026-11-22 16:03 UTC");
+    }
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(
+            escape("<b>\"x\" & 'y'</b>"),
+            "&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/b&gt;"
+        );
+    }
+
+    #[test]
+    fn formats_parse() {
+        assert_eq!(ExportFormat::parse("MD").unwrap(), ExportFormat::Markdown);
+        assert_eq!(ExportFormat::parse("json").unwrap(), ExportFormat::Json);
+        assert!(ExportFormat::parse("pdf").is_err());
+    }
+}
