@@ -100,13 +100,20 @@ test("a GM and a player talk live, resume after going offline, and an ended sess
   await expect(player.getByTestId("composer-closed")).toContainText("The session has ended");
   await expect(player.getByTestId("composer-input")).toBeDisabled();
   await expect(player.getByTestId("composer-send")).toBeDisabled();
+  // The pause, the resumption and the end were told in the room, by the system.
+  for (const told of ["is paused.", "goes on.", "has ended."]) {
+    await expect(player.locator('[data-testid="message"][data-actor="system"]').filter({ hasText: told })).toHaveCount(1);
+  }
+  const withNotices = await seqsOf(player);
+  expect(withNotices.slice(0, seqs.length)).toEqual(seqs);
+  expect(withNotices.length).toBe(seqs.length + 3);
 
   await player.reload();
   await hydrated(player);
   await expect(player.getByTestId("connection")).toHaveAttribute("data-state", "live");
   await expect(messageWithBody(player, "Welcome, adventurers!")).toHaveCount(1);
   await expect(messageWithBody(player, "Sorry, my connection dropped")).toHaveCount(1);
-  expect(await seqsOf(player)).toEqual(seqs);
+  expect(await seqsOf(player)).toEqual(withNotices);
   await expect(player.getByTestId("composer-closed")).toContainText("The session has ended");
 });
 
@@ -120,7 +127,8 @@ test("the timeline opens on the latest 50 messages and loads one older page per 
     await say(page, `line ${n}`);
   }
   await expect(page.getByTestId("pending-message")).toHaveCount(0, { timeout: 30_000 });
-  await expect(page.getByTestId("message")).toHaveCount(110);
+  // 110 lines and the notice that the session started (sequence 1).
+  await expect(page.getByTestId("message")).toHaveCount(111);
 
   await page.reload();
   await hydrated(page);
@@ -132,7 +140,7 @@ test("the timeline opens on the latest 50 messages and loads one older page per 
   await page.waitForTimeout(500);
   await expect(page.getByTestId("message")).toHaveCount(100);
   await timeline.evaluate((el) => el.scrollTo(0, 0));
-  await expect(page.getByTestId("message")).toHaveCount(110);
+  await expect(page.getByTestId("message")).toHaveCount(111);
   const seqs = await seqsOf(page);
-  expect(seqs).toEqual(Array.from({ length: 110 }, (_, i) => i + 1));
+  expect(seqs).toEqual(Array.from({ length: 111 }, (_, i) => i + 1));
 });

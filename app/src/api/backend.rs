@@ -2,7 +2,7 @@
 //! crate implements [`Backend`] and provides it as context, so `app` never depends on `server`.
 
 use crate::domain::campaign::{SessionAction, SessionStatus};
-use crate::domain::ids::{CampaignId, CharacterId, SessionId, UserId};
+use crate::domain::ids::{CampaignId, ChannelId, CharacterId, SessionId, UserId};
 use crate::domain::views::{CampaignSummary, CampaignView, InvitePreview, UserSummary};
 use crate::domain::Problem;
 use leptos::prelude::*;
@@ -50,6 +50,21 @@ pub trait Backend: Send + Sync + 'static {
         session: &SessionId,
         action: SessionAction,
     ) -> Result<SessionStatus, Problem>;
+    /// Adds a table channel (GMs only).
+    async fn create_table_channel(
+        &self,
+        user: &UserId,
+        campaign: &CampaignId,
+        name: &str,
+    ) -> Result<ChannelId, Problem>;
+    /// Opens the direct-message channel between `user` and `others`, creating it the first time.
+    async fn open_direct(&self, user: &UserId, campaign: &CampaignId, others: &[UserId]) -> Result<ChannelId, Problem>;
+    /// The user leaves the campaign.
+    async fn leave_campaign(&self, user: &UserId, campaign: &CampaignId) -> Result<(), Problem>;
+    /// A GM removes a member who is not a GM.
+    async fn remove_member(&self, user: &UserId, campaign: &CampaignId, member: &UserId) -> Result<(), Problem>;
+    /// Renames a character (its controllers and GMs).
+    async fn rename_character(&self, user: &UserId, character: &CharacterId, name: &str) -> Result<(), Problem>;
 }
 
 /// The backend provided by the server.

@@ -1,7 +1,8 @@
-//! Campaign server functions: list, create, invite, join, characters and the session lifecycle.
+//! Campaign server functions: list, create, invite, join, leave, characters, the session lifecycle, table
+//! channels and direct messages.
 
 use crate::domain::campaign::{SessionAction, SessionStatus};
-use crate::domain::ids::{CampaignId, SessionId};
+use crate::domain::ids::{CampaignId, ChannelId, CharacterId, SessionId, UserId};
 use crate::domain::views::{CampaignSummary, CampaignView, InvitePreview};
 use crate::domain::Problem;
 use leptos::prelude::*;
@@ -90,4 +91,46 @@ pub async fn set_gm_sees_whispers(campaign_id: CampaignId, on: bool) -> Result<(
     use super::backend::{backend, require_user};
     let user = require_user().await?;
     backend()?.set_gm_sees_whispers(&user.id, &campaign_id, on).await
+}
+
+/// Adds a table channel such as `#scheduling`; GMs only.
+#[server]
+pub async fn create_table_channel(campaign_id: CampaignId, name: String) -> Result<ChannelId, Problem> {
+    use super::backend::{backend, require_user};
+    let user = require_user().await?;
+    backend()?.create_table_channel(&user.id, &campaign_id, &name).await
+}
+
+/// Opens (or creates) the direct-message channel with the chosen members.
+#[server]
+pub async fn open_direct(campaign_id: CampaignId, members: Vec<UserId>) -> Result<ChannelId, Problem> {
+    use super::backend::{backend, require_user};
+    let user = require_user().await?;
+    backend()?.open_direct(&user.id, &campaign_id, &members).await
+}
+
+/// Leaves the campaign (the last GM cannot) and goes back to the campaign list.
+#[server]
+pub async fn leave_campaign(campaign_id: CampaignId) -> Result<(), Problem> {
+    use super::backend::{backend, require_user};
+    let user = require_user().await?;
+    backend()?.leave_campaign(&user.id, &campaign_id).await?;
+    leptos_axum::redirect("/campaigns");
+    Ok(())
+}
+
+/// Removes a member (not a GM) from the campaign; GMs only.
+#[server]
+pub async fn remove_member(campaign_id: CampaignId, member: UserId) -> Result<(), Problem> {
+    use super::backend::{backend, require_user};
+    let user = require_user().await?;
+    backend()?.remove_member(&user.id, &campaign_id, &member).await
+}
+
+/// Renames a character; its players and the GMs may.
+#[server]
+pub async fn rename_character(character_id: CharacterId, name: String) -> Result<(), Problem> {
+    use super::backend::{backend, require_user};
+    let user = require_user().await?;
+    backend()?.rename_character(&user.id, &character_id, &name).await
 }

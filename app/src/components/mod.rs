@@ -1,6 +1,7 @@
 //! Pieces the pages are made of.
 
 pub mod autocomplete;
+pub mod channels;
 pub mod composer;
 pub mod connection;
 pub mod gm_tools;

@@ -1,10 +1,13 @@
-//! The campaign sidebar: its sessions (each a channel), members and characters.
+//! The campaign sidebar: its sessions (each a channel), members and characters. Off-game channels are in
+//! `channels`.
 
-use crate::api::campaigns::CreateCharacter;
+use crate::api::campaigns::{leave_campaign, remove_member, CreateCharacter};
 use crate::components::problem::ProblemNotice;
 use crate::domain::campaign::{Role, SessionStatus};
 use crate::domain::views::CampaignView;
+use crate::domain::Problem;
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 
 /// Lists sessions as channel links, with their status in words.
 #[component]
@@ -22,29 +25,6 @@ pub fn SessionList(campaign: CampaignView, selected: Option<String>) -> impl Int
                             class=if is_selected { "channel channel-selected" } else { "channel" }>
                             <span class="truncate">"# "{session.title}</span>
                             <span class="text-xs text-slate-400">{status_words(session.status)}</span>
-                        </a>
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
-    }
-}
-
-/// Lists the campaign's off-game table channels (`#general` first).
-#[component]
-pub fn TableChannelList(campaign: CampaignView, selected: Option<String>) -> impl IntoView {
-    view! {
-        <h2 class="section-title">"Channels"</h2>
-        <ul data-testid="channel-list" class="space-y-1">
-            {campaign.table_channels.into_iter().map(|channel| {
-                let is_selected = selected.as_deref() == Some(channel.id.as_str());
-                let href = format!("/campaigns/{}/channels/{}", campaign.id, channel.id);
-                view! {
-                    <li>
-                        <a data-testid="channel-link" href=href aria-current=is_selected.then_some("page")
-                            class=if is_selected { "channel channel-selected" } else { "channel" }>
-                            <span class="truncate">"# "{channel.name}</span>
-                            <span class="text-xs text-slate-400">"off-game"</span>
                         </a>
                     </li>
                 }
@@ -72,14 +52,45 @@ pub fn PeoplePanel(campaign: CampaignView, on_change: Callback<()>) -> impl Into
             on_change.run(());
         }
     });
+    let problem: RwSignal<Option<Problem>> = RwSignal::new(None);
+    let navigate = use_navigate();
+    let leave_campaign_id = campaign.id.clone();
+    let leave = move |_| {
+        let (campaign_id, navigate) = (leave_campaign_id.clone(), navigate.clone());
+        leptos::task::spawn_local(async move {
+            match leave_campaign(campaign_id).await {
+                Ok(()) => navigate("/campaigns", Default::default()),
+                Err(error) => problem.set(Some(error)),
+            }
+        });
+    };
+    let viewer_is_gm = campaign.role == Role::Gm;
+    let campaign_id = campaign.id.clone();
     view! {
         <h2 class="section-title">"Members"</h2>
         <ul data-testid="member-list" class="space-y-0.5 text-sm">
-            {campaign.members.into_iter().map(|member| view! {
-                <li data-testid="member">
-                    {member.username}
-                    {(member.role == Role::Gm).then(|| view! { <span class="ml-1 text-xs text-indigo-300">"(GM)"</span> })}
-                </li>
+            {campaign.members.into_iter().map(|member| {
+                let removable = viewer_is_gm && member.role != Role::Gm;
+                let (campaign_id, user_id) = (campaign_id.clone(), member.user_id.clone());
+                let remove = move |_| {
+                    let (campaign_id, member) = (campaign_id.clone(), user_id.clone());
+                    leptos::task::spawn_local(async move {
+                        match remove_member(campaign_id, member).await {
+                            Ok(()) => on_change.run(()),
+                            Err(error) => problem.set(Some(error)),
+                        }
+                    });
+                };
+                view! {
+                    <li data-testid="member" class="flex items-center gap-1">
+                        {member.username.clone()}
+                        {(member.role == Role::Gm).then(|| view! { <span class="text-xs text-indigo-300">"(GM)"</span> })}
+                        {removable.then(|| view! {
+                            <button data-testid="member-remove" class="ml-auto text-xs text-slate-400 hover:text-red-300"
+                                aria-label=format!("Remove {} from the campaign", member.username) on:click=remove.clone()>"Remove"</button>
+                        })}
+                    </li>
+                }
             }).collect_view()}
         </ul>
         <h2 class="section-title">"Characters"</h2>
@@ -101,5 +112,7 @@ pub fn PeoplePanel(campaign: CampaignView, on_change: Callback<()>) -> impl Into
             </div>
         </ActionForm>
         <ProblemNotice problem=Signal::derive(move || create.value().get().and_then(Result::err)) testid="character-error" />
+        <button data-testid="campaign-leave" class="btn-quiet mt-3 w-full" on:click=leave>"Leave campaign"</button>
+        <ProblemNotice problem testid="member-error" />
     }
 }

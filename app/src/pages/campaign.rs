@@ -2,11 +2,12 @@
 //! session room's or table channel's timeline and the composer. The live feed lives at page level, so refreshing the sidebar never drops the connection.
 
 use crate::api::campaigns::get_campaign;
+use crate::components::channels::{DirectList, TableChannelList};
 use crate::components::composer::Composer;
 use crate::components::connection::ConnectionBadge;
 use crate::components::gm_tools::{GmPanel, SessionControls};
 use crate::components::problem::ProblemNotice;
-use crate::components::sidebar::{status_words, PeoplePanel, SessionList, TableChannelList};
+use crate::components::sidebar::{status_words, PeoplePanel, SessionList};
 use crate::components::speak_as::Choice;
 use crate::components::timeline::Timeline;
 use crate::domain::campaign::{Role, SessionStatus};
@@ -46,7 +47,7 @@ pub fn CampaignPage() -> impl IntoView {
         if let Some(Ok(view)) = campaign.get() {
             let shown = shown(&view, session_param.get().as_deref(), channel_param.get().as_deref());
             lane.set(match shown {
-                Some(Shown::Table(_)) => Lane::OffGame,
+                Some(Shown::Table(_) | Shown::Direct(_)) => Lane::OffGame,
                 _ => Lane::InGame,
             });
             feed.select(shown.map(|s| s.channel_id()));
@@ -87,13 +88,23 @@ pub fn CampaignPage() -> impl IntoView {
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             let view = campaign.await.ok()?;
-                            let session = match shown(&view, session_param.get_untracked().as_deref(), channel_param.get_untracked().as_deref())? {
+                            let shown = shown(&view, session_param.get_untracked().as_deref(), channel_param.get_untracked().as_deref())?;
+                            let exports = view! { <ExportLinks channel_id=shown.channel_id() /> };
+                            let session = match shown {
                                 Shown::Session(session) => session,
                                 Shown::Table(channel) => return Some(view! {
                                     <div class="min-w-0">
                                         <h1 data-testid="channel-title" class="truncate font-semibold">"# "{channel.name}</h1>
                                         <p data-testid="channel-lane" class="text-xs text-slate-400">"Off-game: characters and NPCs speak only in session rooms"</p>
                                     </div>
+                                    {exports}
+                                }.into_any()),
+                                Shown::Direct(channel) => return Some(view! {
+                                    <div class="min-w-0">
+                                        <h1 data-testid="channel-title" class="truncate font-semibold">"@ "{channel.name}</h1>
+                                        <p data-testid="channel-lane" class="text-xs text-slate-400">"Direct message: only the people in it can read it, GMs included"</p>
+                                    </div>
+                                    {exports}
                                 }.into_any()),
                             };
                             let controls = (view.role == Role::Gm).then(|| view! {
@@ -106,6 +117,7 @@ pub fn CampaignPage() -> impl IntoView {
                                         class="text-xs text-slate-400">{status_words(session.status)}</p>
                                 </div>
                                 {controls}
+                                {exports}
                             }.into_any())
                         })}
                     </Transition>
@@ -130,24 +142,45 @@ fn Sidebar(campaign: CampaignView, selected: Option<String>, on_change: Callback
     view! {
         <h1 data-testid="campaign-title" class="mb-2 text-lg font-semibold">{campaign.name.clone()}</h1>
         <TableChannelList campaign=campaign.clone() selected=selected.clone() />
-        <SessionList campaign=campaign.clone() selected />
+        <SessionList campaign=campaign.clone() selected=selected.clone() />
+        <DirectList campaign=campaign.clone() selected />
         {gm_panel}
         <PeoplePanel campaign on_change />
     }
 }
 
-/// What the page shows: a session room (in-game) or a table channel (off-game).
+/// Download links for the shown channel's log as the viewer may see it.
+#[component]
+fn ExportLinks(channel_id: ChannelId) -> impl IntoView {
+    let link = move |format: &'static str, label: &'static str| {
+        view! {
+            <a data-testid=format!("export-{format}") class="hover:text-slate-200" download
+                href=format!("/api/channels/{channel_id}/export?format={format}")>{label}</a>
+        }
+    };
+    view! {
+        <nav aria-label="Export this channel" class="ml-auto flex gap-2 text-xs text-slate-400">
+            <span>"Export:"</span>
+            {link("markdown", "Markdown")}
+            {link("html", "HTML")}
+            {link("json", "JSON")}
+        </nav>
+    }
+}
+
+/// What the page shows: a session room (in-game), a table channel or a direct message (off-game).
 #[derive(Debug, Clone)]
 enum Shown {
     Session(SessionSummary),
     Table(ChannelSummary),
+    Direct(ChannelSummary),
 }
 
 impl Shown {
     fn channel_id(&self) -> ChannelId {
         match self {
             Self::Session(session) => session.channel_id.clone(),
-            Self::Table(channel) => channel.id.clone(),
+            Self::Table(channel) | Self::Direct(channel) => channel.id.clone(),
         }
     }
 
@@ -155,17 +188,22 @@ impl Shown {
     fn id(&self) -> String {
         match self {
             Self::Session(session) => session.id.to_string(),
-            Self::Table(channel) => channel.id.to_string(),
+            Self::Table(channel) | Self::Direct(channel) => channel.id.to_string(),
         }
     }
 }
 
-/// The table channel named in the URL; else the session named, played or newest; else `#general`.
+/// The table channel or DM named in the URL; else the session named, played or newest; else `#general`.
 fn shown(view: &CampaignView, session: Option<&str>, channel: Option<&str>) -> Option<Shown> {
-    let table = |id: &str| view.table_channels.iter().find(|c| c.id.as_str() == id).cloned();
-    channel
-        .and_then(table)
-        .map(Shown::Table)
+    let find = |list: &[ChannelSummary], id: &str| list.iter().find(|c| c.id.as_str() == id).cloned();
+    let table = channel.and_then(|id| find(&view.table_channels, id)).map(Shown::Table);
+    let direct = || {
+        channel
+            .and_then(|id| find(&view.direct_channels, id))
+            .map(Shown::Direct)
+    };
+    table
+        .or_else(direct)
         .or_else(|| selected_session(view, session).map(Shown::Session))
         .or_else(|| view.table_channels.first().cloned().map(Shown::Table))
 }

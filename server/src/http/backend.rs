@@ -5,7 +5,7 @@ use crate::auth::AuthService;
 use crate::game::Game;
 use app::api::backend::Backend;
 use app::domain::campaign::{SessionAction, SessionStatus};
-use app::domain::ids::{CampaignId, CharacterId, SessionId, UserId};
+use app::domain::ids::{CampaignId, ChannelId, CharacterId, SessionId, UserId};
 use app::domain::views::{CampaignSummary, CampaignView, InvitePreview, UserSummary};
 use app::domain::Problem;
 use async_trait::async_trait;
@@ -79,5 +79,25 @@ impl Backend for ServerBackend {
         action: SessionAction,
     ) -> Result<SessionStatus, Problem> {
         self.game.change_session(user, session, action).await
+    }
+    async fn create_table_channel(
+        &self,
+        user: &UserId,
+        campaign: &CampaignId,
+        name: &str,
+    ) -> Result<ChannelId, Problem> {
+        self.game.create_table_channel(user, campaign, name).await
+    }
+    async fn open_direct(&self, user: &UserId, campaign: &CampaignId, others: &[UserId]) -> Result<ChannelId, Problem> {
+        self.game.open_direct(user, campaign, others).await
+    }
+    async fn leave_campaign(&self, user: &UserId, campaign: &CampaignId) -> Result<(), Problem> {
+        self.game.leave_campaign(user, campaign).await
+    }
+    async fn remove_member(&self, user: &UserId, campaign: &CampaignId, member: &UserId) -> Result<(), Problem> {
+        self.game.remove_member(user, campaign, member).await
+    }
+    async fn rename_character(&self, user: &UserId, character: &CharacterId, name: &str) -> Result<(), Problem> {
+        self.game.rename_character(user, character, name).await
     }
 }
