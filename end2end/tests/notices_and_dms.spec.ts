@@ -51,6 +51,20 @@ test("the GM starts a session from the UI and players see the notice, off-game a
   await expect(player.getByTestId("connection")).toHaveAttribute("data-state", "live");
   await say(player, "Friday at eight?");
   await expect(messageWithBody(gm, "Friday at eight?")).toBeVisible();
+
+  // A character is created and renamed from the sidebar; #general tells the table.
+  await gm.getByTestId("channel-link").filter({ hasText: "general" }).click();
+  await expect(gm.getByTestId("channel-title")).toHaveText("# general");
+  await player.getByTestId("character-name").fill("Wren");
+  await player.getByTestId("character-create").click();
+  const wren = player.getByTestId("character").filter({ hasText: "Wren" });
+  await wren.getByTestId("character-rename").click();
+  await wren.getByTestId("character-rename-input").fill("Wren Ashdown");
+  await wren.getByTestId("character-rename-save").click();
+  await expect(player.getByTestId("character").filter({ hasText: "Wren Ashdown" })).toBeVisible();
+  await expect(messageWithBody(gm, `${names.player} created the character Wren.`)).toBeVisible();
+  const renamed = messageWithBody(gm, `${names.player} renamed the character Wren to Wren Ashdown.`);
+  await expect(renamed).toHaveAttribute("data-kind", "notification");
 });
 
 test("two players talk in a DM that the GM does not see, and download it", async ({ browser }) => {

@@ -1,10 +1,10 @@
 //! The campaign sidebar: its sessions (each a channel), members and characters. Off-game channels are in
 //! `channels`.
 
-use crate::api::campaigns::{leave_campaign, remove_member, CreateCharacter};
+use crate::api::campaigns::{leave_campaign, remove_member, rename_character, CreateCharacter};
 use crate::components::problem::ProblemNotice;
 use crate::domain::campaign::{Role, SessionStatus};
-use crate::domain::views::CampaignView;
+use crate::domain::views::{CampaignView, CharacterSummary};
 use crate::domain::Problem;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -95,11 +95,16 @@ pub fn PeoplePanel(campaign: CampaignView, on_change: Callback<()>) -> impl Into
         </ul>
         <h2 class="section-title">"Characters"</h2>
         <ul data-testid="character-list" class="space-y-0.5 text-sm">
-            {campaign.characters.into_iter().map(|character| view! {
-                <li data-testid="character">
-                    {character.name}
-                    <span class="ml-1 text-xs text-slate-500">{format!("({})", character.controller_names.join(", "))}</span>
-                </li>
+            {campaign.characters.into_iter().map(|character| {
+                let may_rename = viewer_is_gm || character.controlled_by_viewer;
+                let rename = may_rename.then(|| view! { <RenameCharacter character=character.clone() on_change problem /> });
+                view! {
+                    <li data-testid="character" class="flex flex-wrap items-center gap-1">
+                        {character.name}
+                        <span class="text-xs text-slate-500">{format!("({})", character.controller_names.join(", "))}</span>
+                        {rename}
+                    </li>
+                }
             }).collect_view()}
         </ul>
         <ActionForm action=create>
@@ -114,5 +119,46 @@ pub fn PeoplePanel(campaign: CampaignView, on_change: Callback<()>) -> impl Into
         <ProblemNotice problem=Signal::derive(move || create.value().get().and_then(Result::err)) testid="character-error" />
         <button data-testid="campaign-leave" class="btn-quiet mt-3 w-full" on:click=leave>"Leave campaign"</button>
         <ProblemNotice problem testid="member-error" />
+    }
+}
+
+/// A small "Rename" control for a character the viewer controls (or any character, for GMs). The old name stays
+/// in history: messages keep the name they were sent under.
+#[component]
+fn RenameCharacter(
+    character: CharacterSummary,
+    on_change: Callback<()>,
+    problem: RwSignal<Option<Problem>>,
+) -> impl IntoView {
+    let editing = RwSignal::new(false);
+    let name = RwSignal::new(character.name.clone());
+    let id = character.id.clone();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let id = id.clone();
+        leptos::task::spawn_local(async move {
+            match rename_character(id, name.get_untracked()).await {
+                Ok(()) => {
+                    problem.set(None);
+                    editing.set(false);
+                    on_change.run(());
+                }
+                Err(error) => problem.set(Some(error)),
+            }
+        });
+    };
+    view! {
+        <Show when=move || editing.get()
+            fallback=move || view! {
+                <button data-testid="character-rename" class="ml-auto text-xs text-slate-400 hover:text-slate-200"
+                    on:click=move |_| editing.set(true)>"Rename"</button>
+            }>
+            <form class="flex w-full gap-1" on:submit=save.clone()>
+                <label class="sr-only" for=format!("rename-{}", character.id)>"New name"</label>
+                <input id=format!("rename-{}", character.id) data-testid="character-rename-input" required
+                    class="field mt-0 flex-1 py-0.5 text-sm" bind:value=name />
+                <button data-testid="character-rename-save" type="submit" class="btn-quiet">"Save"</button>
+            </form>
+        </Show>
     }
 }

@@ -69,10 +69,11 @@ pub fn CampaignPage() -> impl IntoView {
             <aside class="max-h-56 shrink-0 overflow-y-auto border-b border-slate-800 p-3 md:max-h-none md:w-72 md:border-b-0 md:border-r">
                 <Transition fallback=|| view! { <p class="text-slate-400">"Loading…"</p> }>
                     {move || Suspend::new(async move {
+                        // Read before awaiting, so moving between channels of the same route re-renders.
+                        let (session, channel) = (session_param.get(), channel_param.get());
                         match campaign.await {
                             Ok(view) => {
-                                let selected = shown(&view, session_param.get_untracked().as_deref(), channel_param.get_untracked().as_deref())
-                                    .map(|s| s.id());
+                                let selected = shown(&view, session.as_deref(), channel.as_deref()).map(|s| s.id());
                                 view! { <Sidebar campaign=view selected on_change /> }.into_any()
                             }
                             Err(problem) if problem.code == ErrorCode::NotAuthenticated => view! {
@@ -87,8 +88,9 @@ pub fn CampaignPage() -> impl IntoView {
                 <header class="flex items-center justify-between gap-2 border-b border-slate-800 px-3 py-2">
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
+                            let (session, channel) = (session_param.get(), channel_param.get());
                             let view = campaign.await.ok()?;
-                            let shown = shown(&view, session_param.get_untracked().as_deref(), channel_param.get_untracked().as_deref())?;
+                            let shown = shown(&view, session.as_deref(), channel.as_deref())?;
                             let exports = view! { <ExportLinks channel_id=shown.channel_id() /> };
                             let session = match shown {
                                 Shown::Session(session) => session,
