@@ -65,6 +65,32 @@ export function messageWithBody(page: Page, text: string) {
   return page.getByTestId("message").filter({ has: page.getByTestId("body").getByText(text, { exact: true }) });
 }
 
+/** Registers `name` and joins a campaign with invite `code` through the join form, landing on `url`. */
+export async function joinWithCode(page: Page, name: string, code: string, url: string): Promise<void> {
+  await register(page, name);
+  await page.getByTestId("join-code").fill(code);
+  await page.getByTestId("join-submit").click();
+  await expect(page).toHaveURL(url);
+  await hydrated(page);
+}
+
+/** The GM's invite code, made from the GM panel. */
+export async function inviteCode(gm: Page): Promise<string> {
+  await gm.getByTestId("invite-create").click();
+  return gm.getByTestId("invite-code").innerText();
+}
+
+/** A GM with a new campaign (no session yet) and one player who joined it by invite, each in a browser. */
+export async function gmAndPlayer(browser: Browser, campaign: string) {
+  const gm = await (await browser.newContext()).newPage();
+  const player = await (await browser.newContext()).newPage();
+  const names = { gm: uniqueName("gm"), player: uniqueName("pc") };
+  await register(gm, names.gm);
+  const url = await createCampaign(gm, campaign);
+  await joinWithCode(player, names.player, await inviteCode(gm), url);
+  return { gm, player, names, url };
+}
+
 /** A GM and two players in one campaign with an active session; each player has a character. */
 export async function threeAtTheTable(browser: Browser, characters: [string, string] = ["Lyra", "Brom"]) {
   const pages: Page[] = [];
@@ -74,17 +100,12 @@ export async function threeAtTheTable(browser: Browser, characters: [string, str
   await register(gm, names.gm);
   const url = await createCampaign(gm, "Whispering Woods");
   await startSession(gm, "Night One");
-  await gm.getByTestId("invite-create").click();
-  const code = await gm.getByTestId("invite-code").innerText();
+  const code = await inviteCode(gm);
   for (const [page, name, character] of [
     [alice, names.alice, characters[0]],
     [bob, names.bob, characters[1]],
   ] as const) {
-    await register(page, name);
-    await page.getByTestId("join-code").fill(code);
-    await page.getByTestId("join-submit").click();
-    await expect(page).toHaveURL(url);
-    await hydrated(page);
+    await joinWithCode(page, name, code, url);
     await page.getByTestId("character-name").fill(character);
     await page.getByTestId("character-create").click();
     await expect(page.getByTestId("character").filter({ hasText: character })).toBeVisible();

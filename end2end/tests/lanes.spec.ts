@@ -1,19 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { createCampaign, hydrated, messageWithBody, register, say, uniqueName } from "./helpers";
+import { gmAndPlayer, hydrated, messageWithBody, say } from "./helpers";
 
 test("#general works while no session is active, and offers only off-game voices", async ({ browser }) => {
-  const gm = await (await browser.newContext()).newPage();
-  const player = await (await browser.newContext()).newPage();
-  const names = { gm: uniqueName("gm"), player: uniqueName("pc") };
-  await register(gm, names.gm);
-  const url = await createCampaign(gm, "Between Sessions");
-  await gm.getByTestId("invite-create").click();
-  const code = await gm.getByTestId("invite-code").innerText();
-  await register(player, names.player);
-  await player.getByTestId("join-code").fill(code);
-  await player.getByTestId("join-submit").click();
-  await expect(player).toHaveURL(url);
-  await hydrated(player);
+  const { gm, player, names } = await gmAndPlayer(browser, "Between Sessions");
   await player.getByTestId("character-name").fill("Lyra");
   await player.getByTestId("character-create").click();
   await expect(player.getByTestId("character").filter({ hasText: "Lyra" })).toBeVisible();

@@ -1,20 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { readFileSync } from "fs";
-import { createCampaign, hydrated, messageWithBody, register, say, threeAtTheTable, uniqueName } from "./helpers";
+import { gmAndPlayer, hydrated, messageWithBody, say, threeAtTheTable } from "./helpers";
 
 test("the GM starts a session from the UI and players see the notice, off-game and in the room", async ({ browser }) => {
-  const gm = await (await browser.newContext()).newPage();
-  const player = await (await browser.newContext()).newPage();
-  const names = { gm: uniqueName("gm"), player: uniqueName("pc") };
-  await register(gm, names.gm);
-  const url = await createCampaign(gm, "Notice Board");
-  await gm.getByTestId("invite-create").click();
-  const code = await gm.getByTestId("invite-code").innerText();
-  await register(player, names.player);
-  await player.getByTestId("join-code").fill(code);
-  await player.getByTestId("join-submit").click();
-  await expect(player).toHaveURL(url);
-  await hydrated(player);
+  const { gm, player, names } = await gmAndPlayer(browser, "Notice Board");
   await expect(player.getByTestId("channel-title")).toHaveText("# general");
   // The player picks #general (a campaign's bare address would follow the session once one is live).
   await player.getByTestId("channel-link").filter({ hasText: "general" }).click();

@@ -16,27 +16,12 @@ fn messages(frames: &[Value]) -> Vec<&Value> {
     frames.iter().filter(|f| f["type"] == "chat.message").collect()
 }
 
-/// Everything `client` receives until a public message whose body is `marker` arrives.
-async fn until_marker(client: &mut Client, marker: &str) -> Vec<Value> {
-    let mut frames = Vec::new();
-    loop {
-        let frame = client.next().await;
-        let done = frame["type"] == "chat.message" && frame["message"]["body"] == marker;
-        frames.push(frame);
-        if done {
-            return frames;
-        }
-    }
-}
-
 /// Sends every `(key, body)` without waiting, then a public `END`, and returns all frames up to that `END`.
 async fn fire(client: &mut Client, channel: &app::domain::ids::ChannelId, sends: &[(&str, &str)]) -> Vec<Value> {
     for (key, body) in sends.iter().chain([&("end", "END")]) {
-        client
-            .send(json!({"type": "chat.send", "channel_id": channel, "client_message_id": key, "body": body}))
-            .await;
+        client.post(channel, key, body).await;
     }
-    until_marker(client, "END").await
+    client.until_message("END").await
 }
 
 /// The answer (ack, notice or error) to the send `key` among `frames`.
@@ -77,8 +62,8 @@ async fn rolls_reach_exactly_their_audience_and_blind_rolls_hide_the_result_from
             .map(|m| m["message"]["body"].as_str().unwrap().to_owned())
             .collect()
     };
-    let gm_frames = until_marker(&mut gm_socket, "END").await;
-    let bob_frames = until_marker(&mut bob_socket, "END").await;
+    let gm_frames = gm_socket.until_message("END").await;
+    let bob_frames = bob_socket.until_message("END").await;
     assert_eq!(
         seen(&gm_frames),
         ["4d6kh3+2 Strength", "1d20 Insight", "1d20+3 Stealth", "END"],
@@ -215,7 +200,7 @@ async fn whispers_speech_commands_help_and_session_through_the_socket() {
         (&mut *carol_socket, true),
         (&mut *gm_socket, false),
     ] {
-        let frames = until_marker(socket, "END").await;
+        let frames = socket.until_message("END").await;
         let bodies: Vec<&str> = messages(&frames)
             .iter()
             .map(|m| m["message"]["body"].as_str().unwrap())

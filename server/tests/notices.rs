@@ -8,26 +8,6 @@ use serde_json::{json, Value};
 use std::time::Duration;
 use support::{Client, TestServer};
 
-/// Frames until the public message `marker` arrives.
-async fn until(client: &mut Client, marker: &str) -> Vec<Value> {
-    let mut frames = Vec::new();
-    loop {
-        let frame = client.next().await;
-        let done = frame["type"] == "chat.message" && frame["message"]["body"] == marker;
-        frames.push(frame);
-        if done {
-            return frames;
-        }
-    }
-}
-
-/// Sends a public message without waiting for its answer, so the sender's own frames stay readable.
-async fn post(client: &mut Client, channel: &app::domain::ids::ChannelId, key: &str, body: &str) {
-    client
-        .send(json!({"type": "chat.send", "channel_id": channel, "client_message_id": key, "body": body}))
-        .await;
-}
-
 fn bodies(frames: &[Value]) -> Vec<String> {
     frames
         .iter()
@@ -75,9 +55,9 @@ async fn notices_arrive_with_system_provenance_and_their_audience_live_and_in_hi
     let [gm_socket, alice_socket, bob_socket] = &mut sockets[..] else {
         unreachable!()
     };
-    post(gm_socket, &general, "m1", "MARK").await;
+    gm_socket.post(&general, "m1", "MARK").await;
     for socket in [&mut *alice_socket, &mut *bob_socket] {
-        let frames = until(socket, "MARK").await;
+        let frames = socket.until_message("MARK").await;
         let mut heard = bodies(&frames);
         heard.sort();
         assert_eq!(
@@ -107,14 +87,14 @@ async fn notices_arrive_with_system_provenance_and_their_audience_live_and_in_hi
             assert_eq!(message["kind"], kind, "{message}");
         }
     }
-    until(gm_socket, "MARK").await;
+    gm_socket.until_message("MARK").await;
 
     // Bob leaves mid-session: everyone in #general hears it; in the room only the GM is told.
     game.leave_campaign(&bob.id, &campaign).await.unwrap();
     server.settle_notices().await;
-    post(gm_socket, &room, "m2", "ROOM").await;
-    let gm_frames = until(gm_socket, "ROOM").await;
-    let alice_frames = until(alice_socket, "ROOM").await;
+    gm_socket.post(&room, "m2", "ROOM").await;
+    let gm_frames = gm_socket.until_message("ROOM").await;
+    let alice_frames = alice_socket.until_message("ROOM").await;
     let alert = "bob left the campaign. This happened mid-session; their characters have no player now.";
     assert!(bodies(&gm_frames).contains(&alert.to_owned()), "{gm_frames:?}");
     assert!(bodies(&gm_frames).contains(&"bob left the campaign.".to_owned()));

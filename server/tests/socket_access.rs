@@ -49,28 +49,27 @@ async fn non_members_and_logged_out_sockets_are_refused() {
 
 #[tokio::test]
 async fn a_page_on_another_site_cannot_ride_the_cookie() {
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     let server = TestServer::start().await;
     let (_, token) = server.user("victim").await;
-    let mut request = format!("ws://{}/ws", server.addr).into_client_request().unwrap();
-    request
-        .headers_mut()
-        .insert("cookie", format!("tt_session={token}").parse().unwrap());
-    request
-        .headers_mut()
-        .insert("origin", "https://evil.example".parse().unwrap());
-    let refused = tokio_tungstenite::connect_async(request).await;
+    let refused = upgrade_from(&server, &token, "https://evil.example").await;
     assert!(matches!(refused, Err(tokio_tungstenite::tungstenite::Error::Http(r)) if r.status() == 403));
-
-    let mut request = format!("ws://{}/ws", server.addr).into_client_request().unwrap();
-    request
-        .headers_mut()
-        .insert("cookie", format!("tt_session={token}").parse().unwrap());
-    request
-        .headers_mut()
-        .insert("origin", format!("http://{}", server.addr).parse().unwrap());
+    let own = format!("http://{}", server.addr);
     assert!(
-        tokio_tungstenite::connect_async(request).await.is_ok(),
+        upgrade_from(&server, &token, &own).await.is_ok(),
         "the site's own pages connect"
     );
+}
+
+/// A WebSocket upgrade with the session cookie `token`, as a page at `origin` would make it.
+async fn upgrade_from(
+    server: &TestServer,
+    token: &str,
+    origin: &str,
+) -> Result<(), tokio_tungstenite::tungstenite::Error> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let mut request = format!("ws://{}/ws", server.addr).into_client_request().unwrap();
+    let headers = request.headers_mut();
+    headers.insert("cookie", format!("tt_session={token}").parse().unwrap());
+    headers.insert("origin", origin.parse().unwrap());
+    tokio_tungstenite::connect_async(request).await.map(|_| ())
 }

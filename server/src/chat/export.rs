@@ -2,9 +2,8 @@
 //! may see (`can_see`, the same rule as the live feed and history), with speakers, visibility and full roll
 //! cards (every die, dropped ones marked, and the total).
 
-use super::{journal, ChatService, SCAN_PAGE};
+use super::ChatService;
 use crate::store::internal;
-use app::domain::audience::can_see;
 use app::domain::describe;
 use app::domain::dice::{RollResult, Sign};
 use app::domain::ids::ChannelId;
@@ -86,18 +85,14 @@ impl ChatService {
     ) -> Result<Export, Problem> {
         let access = self.access(user, channel).await?;
         let facts = self.game.table_facts(&access.campaign_id).await?;
-        let mut conn = self.pool.acquire().await.map_err(internal)?;
         let mut visible = Vec::new();
         let mut after = 0;
         loop {
-            let rows = journal::after(&mut conn, channel, after, SCAN_PAGE)
-                .await
-                .map_err(internal)?;
-            let full = rows.len() as i64 == SCAN_PAGE;
-            after = rows.last().map_or(after, |m| m.sequence_id);
-            visible.extend(rows.into_iter().filter(|m| can_see(&access.viewer, m)));
-            if !full {
-                break;
+            let (page, next) = self.visible_after(&access.viewer, channel, after).await?;
+            visible.extend(page);
+            match next {
+                Some(next) => after = next,
+                None => break,
             }
         }
         let now = crate::store::now_ms();

@@ -1,5 +1,6 @@
 //! Campaigns, membership and invites.
 
+use super::channels::{insert_channel, table_key, ChannelKind};
 use super::{journal, Game, GameEvent};
 use crate::store::{internal, now_ms};
 use app::domain::campaign::{Role, SessionStatus};
@@ -55,15 +56,15 @@ impl Game {
             .map_err(internal)?;
         add_member(&mut tx, &id, user, Role::Gm).await.map_err(internal)?;
         // Every campaign has an off-game #general from the start, so the table can talk between sessions.
-        sqlx::query(
-            "INSERT INTO channels (id, kind, campaign_id, context_type, context_id, name, created_at)
-             VALUES (?, 'table', ?, 'campaign_table', ? || ':general', 'general', ?)",
+        let general = ChannelId::generate();
+        insert_channel(
+            &mut tx,
+            &general,
+            ChannelKind::Table,
+            &id,
+            &table_key(&id, "general"),
+            "general",
         )
-        .bind(ChannelId::generate().as_str())
-        .bind(id.as_str())
-        .bind(id.as_str())
-        .bind(now)
-        .execute(&mut *tx)
         .await
         .map_err(internal)?;
         journal::append(

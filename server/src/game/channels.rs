@@ -9,9 +9,56 @@ use app::domain::ids::{CampaignId, ChannelId, UserId};
 use app::domain::views::ChannelSummary;
 use app::domain::{validate, ErrorCode, Problem};
 use serde_json::json;
+use sqlx::SqliteConnection;
 
 /// Most people in a group DM besides the one opening it.
 pub const DIRECT_MAX_OTHERS: usize = 9;
+
+/// What a channel row is; each kind is unique within its own context (`UNIQUE(context_type, context_id)`).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum ChannelKind {
+    /// A session's room; its context is the session id.
+    Session,
+    /// A table channel; its context is [`table_key`].
+    Table,
+    /// A direct message; its context is the campaign and the sorted member ids.
+    Direct,
+}
+
+/// The context of a table channel: its name within the campaign.
+pub(super) fn table_key(campaign: &CampaignId, name: &str) -> String {
+    format!("{}:{name}", campaign.as_str())
+}
+
+/// Inserts a channel row inside the caller's transaction.
+pub(super) async fn insert_channel(
+    conn: &mut SqliteConnection,
+    id: &ChannelId,
+    kind: ChannelKind,
+    campaign: &CampaignId,
+    context_id: &str,
+    name: &str,
+) -> Result<(), sqlx::Error> {
+    let (kind, context_type) = match kind {
+        ChannelKind::Session => ("session", "session"),
+        ChannelKind::Table => ("table", "campaign_table"),
+        ChannelKind::Direct => ("direct", "direct"),
+    };
+    sqlx::query(
+        "INSERT INTO channels (id, kind, campaign_id, context_type, context_id, name, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.as_str())
+    .bind(kind)
+    .bind(campaign.as_str())
+    .bind(context_type)
+    .bind(context_id)
+    .bind(name)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
 
 impl Game {
     /// Adds a table channel such as `#scheduling` (GMs only). Names are canonical (`Game Night` becomes
@@ -26,17 +73,14 @@ impl Game {
         let name = validate::channel_name(name)?;
         let id = ChannelId::generate();
         let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
-        let inserted = sqlx::query(
-            "INSERT INTO channels (id, kind, campaign_id, context_type, context_id, name, created_at)
-             VALUES (?, 'table', ?, 'campaign_table', ? || ':' || ?, ?, ?)",
+        let inserted = insert_channel(
+            &mut tx,
+            &id,
+            ChannelKind::Table,
+            campaign,
+            &table_key(campaign, &name),
+            &name,
         )
-        .bind(id.as_str())
-        .bind(campaign.as_str())
-        .bind(campaign.as_str())
-        .bind(&name)
-        .bind(&name)
-        .bind(now_ms())
-        .execute(&mut *tx)
         .await;
         match inserted {
             Ok(_) => {}
@@ -112,17 +156,7 @@ impl Game {
         }
         let id = ChannelId::generate();
         let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
-        let inserted = sqlx::query(
-            "INSERT INTO channels (id, kind, campaign_id, context_type, context_id, name, created_at)
-             VALUES (?, 'direct', ?, 'direct', ?, ?, ?)",
-        )
-        .bind(id.as_str())
-        .bind(campaign.as_str())
-        .bind(&key)
-        .bind(names.join(", "))
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await;
+        let inserted = insert_channel(&mut tx, &id, ChannelKind::Direct, campaign, &key, &names.join(", ")).await;
         match inserted {
             Ok(_) => {}
             // Two people opened the same DM at once: both get the one that won.

@@ -1,5 +1,6 @@
 //! Sessions: creation (with their one channel) and the lifecycle, journaled and announced to chat.
 
+use super::channels::{insert_channel, ChannelKind};
 use super::{journal, Game, GameEvent};
 use crate::store::{internal, now_ms};
 use app::domain::campaign::{SessionAction, SessionStatus};
@@ -32,18 +33,9 @@ impl Game {
         .execute(&mut *tx)
         .await
         .map_err(internal)?;
-        sqlx::query(
-            "INSERT INTO channels (id, kind, campaign_id, context_type, context_id, name, created_at)
-             VALUES (?, 'session', ?, 'session', ?, ?, ?)",
-        )
-        .bind(channel.as_str())
-        .bind(campaign.as_str())
-        .bind(id.as_str())
-        .bind(&title)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(internal)?;
+        insert_channel(&mut tx, &channel, ChannelKind::Session, campaign, id.as_str(), &title)
+            .await
+            .map_err(internal)?;
         journal::append(
             &mut tx,
             campaign,

@@ -197,6 +197,25 @@ impl Client {
         frames
     }
 
+    /// Everything received until a `chat.message` whose body is `marker` arrives (inclusive).
+    pub async fn until_message(&mut self, marker: &str) -> Vec<Value> {
+        let mut frames = Vec::new();
+        loop {
+            let frame = self.next().await;
+            let done = frame["type"] == "chat.message" && frame["message"]["body"] == marker;
+            frames.push(frame);
+            if done {
+                return frames;
+            }
+        }
+    }
+
+    /// Sends a message without waiting for its answer, so the sender's own frames stay readable.
+    pub async fn post(&mut self, channel: &ChannelId, key: &str, body: &str) {
+        self.send(json!({"type": "chat.send", "channel_id": channel, "client_message_id": key, "body": body}))
+            .await;
+    }
+
     /// Joins and returns the `chat.joined` frame (the latest page or replay follows).
     pub async fn join(&mut self, channel: &ChannelId, last_sequence_id: Option<i64>) -> Value {
         self.send(json!({"type": "chat.join", "channel_id": channel, "last_sequence_id": last_sequence_id}))
