@@ -1,4 +1,5 @@
-//! The command line: `tabletalk serve`, `tabletalk migrate`, `tabletalk seed --demo`.
+//! The command line: `tabletalk serve`, `tabletalk migrate`, `tabletalk seed --demo` (or `--bench-rooms` for
+//! the load generator).
 
 use crate::store::{self, DEFAULT_DATABASE_URL};
 use clap::{Args, Parser, Subcommand};
@@ -55,6 +56,18 @@ pub struct SeedArgs {
     /// Create the demo campaign: a GM, three players with characters, and an active session.
     #[arg(long)]
     pub demo: bool,
+    /// Create load-test rooms for the load generator (`bench/`): this many campaigns with active sessions.
+    #[arg(long, requires = "bench_out")]
+    pub bench_rooms: Option<usize>,
+    /// Members per load-test room (the first is the GM).
+    #[arg(long, default_value_t = 8)]
+    pub bench_members: usize,
+    /// Older messages to put in the first load-test room (for the history benchmark).
+    #[arg(long, default_value_t = 0)]
+    pub bench_history: usize,
+    /// Where to write the load plan (rooms, channels, members' login tokens) as JSON.
+    #[arg(long)]
+    pub bench_out: Option<std::path::PathBuf>,
 }
 
 /// Runs the parsed command.
@@ -75,8 +88,22 @@ pub async fn execute(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         Command::Seed(args) => {
+            if let (Some(rooms), Some(out)) = (args.bench_rooms, &args.bench_out) {
+                let pool = store::connect_for_seeding(&args.database.database_url).await?;
+                store::migrate(&pool).await?;
+                let plan = crate::seed_bench::load_plan(&pool, rooms, args.bench_members, args.bench_history).await?;
+                std::fs::write(out, serde_json::to_vec(&plan)?)?;
+                println!(
+                    "Wrote a load plan of {rooms} rooms of {} members to {}",
+                    args.bench_members,
+                    out.display()
+                );
+                if !args.demo {
+                    return Ok(());
+                }
+            }
             if !args.demo {
-                return Err("nothing to seed: pass --demo".into());
+                return Err("nothing to seed: pass --demo or --bench-rooms with --bench-out".into());
             }
             let pool = store::connect(&args.database.database_url).await?;
             store::migrate(&pool).await?;

@@ -53,15 +53,7 @@ pub async fn demo(state: &AppState) -> Result<(), Problem> {
         (&players[1], "Let's find the inn before we find trouble."),
     ];
     for (index, (user, body)) in lines.into_iter().enumerate() {
-        let request = SendRequest {
-            channel_id: channel.clone(),
-            client_message_id: format!("seed-{index}"),
-            body: body.to_owned(),
-            mode: None,
-            character_id: None,
-            npc_name: None,
-            audience: None,
-        };
+        let request = SendRequest::text(&channel, &format!("seed-{index}"), body);
         state.chat.send(user, request).await?;
     }
     println!("Seeded the demo campaign \"The Sunken Crown\" with an active session.");

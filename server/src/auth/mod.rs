@@ -114,19 +114,66 @@ impl AuthService {
         }))
     }
 
-    async fn open_session(&self, user: &UserId) -> Result<String, Problem> {
-        let token = hex::encode(rand::rng().random::<[u8; 32]>());
+    /// Creates many accounts that share one password and logs each in, in one transaction: load tests need
+    /// thousands of accounts, and an argon2 hash per account would take minutes. Returns users and tokens.
+    pub async fn create_logged_in_users(
+        &self,
+        usernames: &[String],
+        password: &str,
+    ) -> Result<Vec<(UserSummary, String)>, Problem> {
+        validate::password(password)?;
+        let hash = password::hash(password.to_owned()).await?;
         let now = now_ms();
-        sqlx::query("INSERT INTO login_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
-            .bind(token_hash(&token))
-            .bind(user.as_str())
-            .bind(now)
-            .bind(now + SESSION_TTL_MS)
-            .execute(&self.pool)
-            .await
-            .map_err(internal)?;
-        Ok(token)
+        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        let mut created = Vec::with_capacity(usernames.len());
+        for raw in usernames {
+            let username = validate::username(raw)?;
+            let id = UserId::generate();
+            sqlx::query("INSERT INTO users (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)")
+                .bind(id.as_str())
+                .bind(&username)
+                .bind(&hash)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+            let token = new_token();
+            sqlx::query("INSERT INTO login_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+                .bind(token_hash(&token))
+                .bind(id.as_str())
+                .bind(now)
+                .bind(now + SESSION_TTL_MS)
+                .execute(&mut *tx)
+                .await
+                .map_err(internal)?;
+            created.push((UserSummary { id, username }, token));
+        }
+        tx.commit().await.map_err(internal)?;
+        Ok(created)
     }
+
+    async fn open_session(&self, user: &UserId) -> Result<String, Problem> {
+        let mut conn = self.pool.acquire().await.map_err(internal)?;
+        insert_session(&mut conn, user).await.map_err(internal)
+    }
+}
+
+/// Stores a new login session for `user`; returns its token (only the token's hash is stored).
+async fn insert_session(conn: &mut sqlx::SqliteConnection, user: &UserId) -> Result<String, sqlx::Error> {
+    let token = new_token();
+    let now = now_ms();
+    sqlx::query("INSERT INTO login_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+        .bind(token_hash(&token))
+        .bind(user.as_str())
+        .bind(now)
+        .bind(now + SESSION_TTL_MS)
+        .execute(conn)
+        .await?;
+    Ok(token)
+}
+
+fn new_token() -> String {
+    hex::encode(rand::rng().random::<[u8; 32]>())
 }
 
 fn token_hash(token: &str) -> String {

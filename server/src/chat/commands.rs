@@ -17,6 +17,7 @@ use app::domain::policy::{AudienceHint, ModeHint, TableFacts};
 use app::domain::validate;
 use app::domain::views::UserSummary;
 use app::domain::{ErrorCode, Problem};
+use std::sync::Arc;
 
 /// Longest accepted idempotency key.
 const CLIENT_MESSAGE_ID_MAX: usize = 64;
@@ -42,10 +43,26 @@ pub struct SendRequest {
     pub audience: Option<serde_json::Value>,
 }
 
+impl SendRequest {
+    /// Plain text in the sender's own voice to everyone in the channel (no hints), as the demo seed and tests
+    /// post it.
+    pub fn text(channel: &ChannelId, client_message_id: &str, body: &str) -> Self {
+        Self {
+            channel_id: channel.clone(),
+            client_message_id: client_message_id.to_owned(),
+            body: body.to_owned(),
+            mode: None,
+            character_id: None,
+            npc_name: None,
+            audience: None,
+        }
+    }
+}
+
 /// Everything a decision needs: who, where, the table, and what the send would do.
 struct Prepared {
     access: ChannelAccess,
-    facts: TableFacts,
+    facts: Arc<TableFacts>,
     intent: Intent,
 }
 
@@ -69,7 +86,7 @@ impl ChatService {
             Some(access) => access,
             None => self.access(user, &request.channel_id).await?,
         };
-        let facts = self.game.table_facts(&access.campaign_id).await?;
+        let facts = self.roster.facts(self.game.as_ref(), &access.campaign_id).await?;
         let intent = prepare(&user.id, access.lane, &facts, &mode, &audience, &request.body)?;
         Ok(Prepared { access, facts, intent })
     }
@@ -243,7 +260,7 @@ impl ChatService {
             ));
         }
         let access = self.access(user, channel).await?;
-        let facts = self.game.table_facts(&access.campaign_id).await?;
+        let facts = self.roster.facts(self.game.as_ref(), &access.campaign_id).await?;
         let items = mentions::suggest(&facts, mode.as_deref().unwrap_or("participant"), &prefix);
         Ok(ServerFrame::Suggestions {
             channel_id: channel.clone(),

@@ -84,7 +84,7 @@ impl ChatService {
         format: ExportFormat,
     ) -> Result<Export, Problem> {
         let access = self.access(user, channel).await?;
-        let facts = self.game.table_facts(&access.campaign_id).await?;
+        let facts = self.roster.facts(self.game.as_ref(), &access.campaign_id).await?;
         let mut visible = Vec::new();
         let mut after = 0;
         loop {

@@ -6,6 +6,7 @@ use app::domain::audience::{Audience, AudienceScope};
 use app::domain::ids::{ChannelId, MessageId, UserId};
 use app::domain::message::{Message, MessageKind};
 use sqlx::SqliteConnection;
+use std::collections::HashMap;
 
 /// The columns every read selects, in [`Row`] order.
 macro_rules! columns {
@@ -75,34 +76,106 @@ impl Row {
     }
 }
 
-/// Inserts `message` inside the caller's transaction.
-pub async fn insert(conn: &mut SqliteConnection, message: &Message) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO messages (channel_id, sequence_id, id, sent_at, kind, actor_kind, actor_id, actor_label,
-            sender_id, body, mentions, audience_scope, audience_targets, audience_gms, audience_blind, roll,
-            client_message_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(message.channel_id.as_str())
-    .bind(message.sequence_id)
-    .bind(message.message_id.as_str())
-    .bind(message.sent_at)
-    .bind(message.kind.as_str())
-    .bind(message.actor.kind.as_str())
-    .bind(message.actor.id.as_deref())
-    .bind(&message.actor.label)
-    .bind(message.sender_id.as_ref().map(UserId::as_str))
-    .bind(&message.body)
-    .bind(serde_json::to_string(&message.mentions).unwrap_or_else(|_| "[]".into()))
-    .bind(message.audience.scope.as_str())
-    .bind(serde_json::to_string(&message.audience.targets).unwrap_or_else(|_| "[]".into()))
-    .bind(message.audience.gms)
-    .bind(message.audience.blind)
-    .bind(message.roll.as_ref().and_then(|roll| serde_json::to_string(roll).ok()))
-    .bind(message.client_message_id.as_deref())
-    .execute(conn)
-    .await?;
+/// The columns an insert writes, in [`bind_row`] order.
+const INSERT_COLUMNS: &str = "channel_id, sequence_id, id, sent_at, kind, actor_kind, actor_id, actor_label, sender_id,
+    body, mentions, audience_scope, audience_targets, audience_gms, audience_blind, roll, client_message_id";
+/// Placeholders of one inserted row.
+const ROW_MARKS: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/// Rows per multi-row insert (17 parameters each, far below SQLite's limit of 32,766).
+const INSERT_CHUNK: usize = 64;
+
+type Insert<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
+
+fn bind_row<'q>(query: Insert<'q>, message: &'q Message) -> Insert<'q> {
+    query
+        .bind(message.channel_id.as_str())
+        .bind(message.sequence_id)
+        .bind(message.message_id.as_str())
+        .bind(message.sent_at)
+        .bind(message.kind.as_str())
+        .bind(message.actor.kind.as_str())
+        .bind(message.actor.id.as_deref())
+        .bind(&message.actor.label)
+        .bind(message.sender_id.as_ref().map(UserId::as_str))
+        .bind(&message.body)
+        .bind(serde_json::to_string(&message.mentions).unwrap_or_else(|_| "[]".into()))
+        .bind(message.audience.scope.as_str())
+        .bind(serde_json::to_string(&message.audience.targets).unwrap_or_else(|_| "[]".into()))
+        .bind(message.audience.gms)
+        .bind(message.audience.blind)
+        .bind(message.roll.as_ref().and_then(|roll| serde_json::to_string(roll).ok()))
+        .bind(message.client_message_id.as_deref())
+}
+
+/// Inserts many messages with a few multi-row statements (the writer checked their keys first, under the
+/// write lock, so none can collide): a statement per message would cost a round trip to the database
+/// thread each, and the writer's transaction would last as long as all of them.
+pub async fn insert_many(conn: &mut SqliteConnection, messages: &[&Message]) -> Result<(), sqlx::Error> {
+    for chunk in messages.chunks(INSERT_CHUNK) {
+        let sql = format!(
+            "INSERT INTO messages ({INSERT_COLUMNS}) VALUES {}",
+            vec![ROW_MARKS; chunk.len()].join(", ")
+        );
+        // Only placeholders are interpolated; every value is bound. Full chunks share one cached statement.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(chunk.len() == INSERT_CHUNK);
+        for message in chunk {
+            query = bind_row(query, message);
+        }
+        query.execute(&mut *conn).await?;
+    }
     Ok(())
+}
+
+/// A member's idempotency key: channel, sender, `client_message_id`.
+pub type Key = (ChannelId, UserId, String);
+
+/// Which of `keys` are already stored, with the original message's id and sequence id; one query per few
+/// hundred keys.
+pub async fn stored_keys(
+    conn: &mut SqliteConnection,
+    keys: &[Key],
+) -> Result<HashMap<Key, (String, i64)>, sqlx::Error> {
+    let mut found = HashMap::new();
+    for chunk in keys.chunks(300) {
+        let sql = format!(
+            "WITH k(c, s, m) AS (VALUES {}) SELECT m.channel_id, m.sender_id, m.client_message_id, m.id, m.sequence_id
+             FROM k JOIN messages m ON m.channel_id = k.c AND m.sender_id = k.s AND m.client_message_id = k.m",
+            vec!["(?, ?, ?)"; chunk.len()].join(", ")
+        );
+        // Only placeholders are interpolated; every value is bound. Not cached: the length varies.
+        let mut query =
+            sqlx::query_as::<_, (String, String, String, String, i64)>(sqlx::AssertSqlSafe(sql)).persistent(false);
+        for (channel, sender, key) in chunk {
+            query = query.bind(channel.as_str()).bind(sender.as_str()).bind(key.as_str());
+        }
+        for (channel, sender, key, id, sequence) in query.fetch_all(&mut *conn).await? {
+            found.insert((ChannelId(channel), UserId(sender), key), (id, sequence));
+        }
+    }
+    Ok(found)
+}
+
+/// The highest sequence id of each of `channels` (absent when the channel is empty).
+pub async fn latest_sequences(
+    conn: &mut SqliteConnection,
+    channels: &[&ChannelId],
+) -> Result<HashMap<ChannelId, i64>, sqlx::Error> {
+    let mut latest = HashMap::new();
+    for chunk in channels.chunks(500) {
+        let sql = format!(
+            "SELECT channel_id, MAX(sequence_id) FROM messages WHERE channel_id IN ({}) GROUP BY channel_id",
+            vec!["?"; chunk.len()].join(", ")
+        );
+        // Only placeholders are interpolated; every value is bound. Not cached: the length varies.
+        let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)).persistent(false);
+        for channel in chunk {
+            query = query.bind(channel.as_str());
+        }
+        for (channel, sequence) in query.fetch_all(&mut *conn).await? {
+            latest.insert(ChannelId(channel), sequence);
+        }
+    }
+    Ok(latest)
 }
 
 /// The message a sender (or, for `None`, the system) already stored under `client_message_id`, for

@@ -3,17 +3,21 @@
 //! - [`hub`]: in-memory subscriptions and fan-out (serialise once, bounded queues, `can_see` per recipient).
 //! - [`writer`]: one writer per channel, group commit, ack after commit.
 //! - [`journal`]: the messages table.
+//! - [`roster`]: the game authority's answers kept in memory until the next change.
 //! - `notices`: system notices for the game's news, posted exactly once.
 //! - `export`: a channel's log as Markdown, HTML or JSON, as one member may see it.
+//! - [`backfill`]: bulk history for benchmarks.
 //! - `commands`: sends, slash commands, previews and mention suggestions, decided by the shared domain.
 //!
 //! Chat asks the game authority questions through [`GameAuthority`] and never writes game tables.
 
+pub mod backfill;
 mod commands;
 mod export;
 pub mod hub;
 mod journal;
 mod notices;
+pub mod roster;
 pub mod writer;
 
 pub use commands::SendRequest;
@@ -42,6 +46,7 @@ pub struct ChatService {
     game: Arc<dyn GameAuthority>,
     hub: Arc<Hub>,
     writers: Arc<Writers>,
+    roster: roster::Roster,
 }
 
 impl ChatService {
@@ -76,6 +81,7 @@ impl ChatService {
             game,
             hub,
             writers,
+            roster: roster::Roster::default(),
         })
     }
 
@@ -86,7 +92,7 @@ impl ChatService {
 
     /// Checks that `user` may read `channel`; `not_found` otherwise.
     pub async fn access(&self, user: &UserSummary, channel: &ChannelId) -> Result<ChannelAccess, Problem> {
-        self.game.channel_access(&user.id, channel).await
+        self.roster.access(self.game.as_ref(), &user.id, channel).await
     }
 
     /// The `chat.joined` frame for a channel the user may read.

@@ -1,24 +1,25 @@
-//! One writer task per channel: the only place sequence ids are assigned, so order is total per channel.
+//! The one writer of messages: the only place sequence ids are assigned, so order is total per channel.
 //!
-//! Sends that arrive while a transaction is being committed wait in the writer's queue and are committed
-//! together in the next one (group commit): one fsync for many messages. Each send is answered only after its
-//! transaction commits, then the message is handed to the hub for fan-out.
+//! Sends from every channel wait in one queue; whatever arrived while a transaction was being committed goes
+//! into the next one (group commit across channels): one fsync for many messages, and no writers of different
+//! channels queueing for SQLite's single write lock (whose busy handler sleeps for milliseconds at a time).
+//! Each send is answered only after its transaction commits; then the message is handed to the hub.
 
 use super::hub::Hub;
 use super::journal;
 use crate::game::GameAuthority;
 use crate::store::{internal, now_ms, Pool};
-use app::domain::ids::{ChannelId, MessageId, UserId};
+use app::domain::ids::{ChannelId, MessageId};
 use app::domain::message::Message;
 use app::domain::{ErrorCode, Problem};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most sends committed in one transaction.
-const MAX_BATCH: usize = 256;
-/// Sends that may wait for a channel's writer before senders wait too.
-const QUEUE_DEPTH: usize = 4096;
+const MAX_BATCH: usize = 1024;
+/// Sends that may wait for the writer before senders wait too.
+const QUEUE_DEPTH: usize = 16_384;
 
 /// What happened to a send.
 #[derive(Debug, Clone)]
@@ -29,6 +30,8 @@ pub enum Outcome {
     Duplicate { message_id: String, sequence_id: i64 },
 }
 
+type Reply = oneshot::Sender<Result<Outcome, Problem>>;
+
 /// A message waiting for its sequence id; `sequence_id`, `message_id` and `sent_at` are filled by the writer.
 struct Draft {
     message: Message,
@@ -37,26 +40,26 @@ struct Draft {
     /// A system notice: told even in a room that is closed for members' posts (a session's end is told after
     /// it ended).
     notice: bool,
-    reply: oneshot::Sender<Result<Outcome, Problem>>,
 }
 
-/// The writers of all channels, started on first use.
+/// The handle senders submit through; the writer task runs until every handle is gone.
 pub struct Writers {
-    pool: Pool,
-    hub: Arc<Hub>,
-    game: Arc<dyn GameAuthority>,
-    queues: Mutex<HashMap<ChannelId, mpsc::Sender<Draft>>>,
+    queue: mpsc::Sender<(Draft, Reply)>,
 }
 
 impl Writers {
-    /// Writers over `pool`, delivering through `hub`, gated by the game authority's room state.
+    /// Starts the writer over `pool`, delivering through `hub`, asking the game authority which rooms are
+    /// open and recording in-game messages in its journal.
     pub fn new(pool: Pool, hub: Arc<Hub>, game: Arc<dyn GameAuthority>) -> Self {
-        Self {
+        let (queue, receiver) = mpsc::channel(QUEUE_DEPTH);
+        let writer = Writer {
             pool,
             hub,
             game,
-            queues: Mutex::new(HashMap::new()),
-        }
+            next_sequence: HashMap::new(),
+        };
+        tokio::spawn(writer.run(receiver));
+        Self { queue }
     }
 
     /// Stores `message` (and its `companions`, in the same channel and transaction) and returns once they are
@@ -73,67 +76,43 @@ impl Writers {
 
     async fn enqueue(&self, message: Message, companions: Vec<Message>, notice: bool) -> Result<Outcome, Problem> {
         let (reply, answer) = oneshot::channel();
-        let queue = self.queue(&message.channel_id);
-        queue
-            .send(Draft {
-                message,
-                companions,
-                notice,
-                reply,
-            })
-            .await
-            .map_err(internal)?;
-        answer.await.map_err(internal)?
-    }
-
-    fn queue(&self, channel: &ChannelId) -> mpsc::Sender<Draft> {
-        let mut queues = self.queues.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(queue) = queues.get(channel).filter(|q| !q.is_closed()) {
-            return queue.clone();
-        }
-        let (sender, receiver) = mpsc::channel(QUEUE_DEPTH);
-        let task = ChannelWriter {
-            channel: channel.clone(),
-            pool: self.pool.clone(),
-            hub: self.hub.clone(),
-            game: self.game.clone(),
-            next_sequence: None,
+        let draft = Draft {
+            message,
+            companions,
+            notice,
         };
-        tokio::spawn(task.run(receiver));
-        queues.insert(channel.clone(), sender.clone());
-        sender
+        self.queue.send((draft, reply)).await.map_err(internal)?;
+        answer.await.map_err(internal)?
     }
 }
 
-struct ChannelWriter {
-    channel: ChannelId,
+struct Writer {
     pool: Pool,
     hub: Arc<Hub>,
     game: Arc<dyn GameAuthority>,
-    /// The next sequence id; `None` until read from the database (and after a failed commit).
-    next_sequence: Option<i64>,
+    /// The next sequence id of each channel written since start (read from the database on first use, and
+    /// forgotten after a failed commit).
+    next_sequence: HashMap<ChannelId, i64>,
 }
 
-impl ChannelWriter {
-    async fn run(mut self, mut receiver: mpsc::Receiver<Draft>) {
+impl Writer {
+    async fn run(mut self, mut receiver: mpsc::Receiver<(Draft, Reply)>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
-            let Some((drafts, in_game)) = self.admit(std::mem::take(&mut batch)).await else {
-                continue;
-            };
-            match self.commit(drafts, in_game).await {
-                Ok(done) => {
-                    for (reply, outcome) in done {
-                        if let Outcome::Stored(messages) = &outcome {
+            let (mut drafts, replies): (Vec<Draft>, Vec<Reply>) = std::mem::take(&mut batch).into_iter().unzip();
+            match self.store(&mut drafts).await {
+                Ok(results) => {
+                    for (reply, result) in replies.into_iter().zip(results) {
+                        if let Ok(Outcome::Stored(messages)) = &result {
                             for message in messages {
                                 self.hub.publish_message(message);
                             }
                         }
-                        let _ = reply.send(Ok(outcome));
+                        let _ = reply.send(result);
                     }
                 }
-                Err((error, replies)) => {
-                    self.next_sequence = None;
+                Err(error) => {
+                    self.next_sequence.clear();
                     let problem = internal(error);
                     for reply in replies {
                         let _ = reply.send(Err(problem.clone()));
@@ -143,123 +122,140 @@ impl ChannelWriter {
         }
     }
 
-    /// Session rooms accept members' posts only while active; the authority is asked once per batch. Refused
-    /// drafts are answered here; the rest are returned with whether the channel is in the in-game lane (a
-    /// session room), whose messages the game journal records. `None` when nothing is left to store.
-    async fn admit(&self, drafts: Vec<Draft>) -> Option<(Vec<Draft>, bool)> {
-        let room = match self.game.room_state(&self.channel).await {
-            Ok(room) => room,
-            Err(problem) => {
-                for draft in drafts {
-                    let _ = draft.reply.send(Err(problem.clone()));
-                }
-                return None;
-            }
-        };
-        let in_game = room.is_some();
-        let closed = room
-            .filter(|room| !room.status.allows_posting())
-            .map(|room| session_not_active(room.status.closed_reason()));
-        let admitted: Vec<Draft> = match closed {
-            None => drafts,
-            Some(problem) => drafts
-                .into_iter()
-                .filter_map(|draft| {
-                    if draft.notice {
-                        return Some(draft);
-                    }
-                    let _ = draft.reply.send(Err(problem.clone()));
-                    None
-                })
-                .collect(),
-        };
-        (!admitted.is_empty()).then_some((admitted, in_game))
-    }
-
-    #[allow(clippy::type_complexity)]
-    async fn commit(
-        &mut self,
-        drafts: Vec<Draft>,
-        in_game: bool,
-    ) -> Result<
-        Vec<(oneshot::Sender<Result<Outcome, Problem>>, Outcome)>,
-        (sqlx::Error, Vec<oneshot::Sender<Result<Outcome, Problem>>>),
-    > {
-        let mut replies = Vec::with_capacity(drafts.len());
-        let mut messages = Vec::with_capacity(drafts.len());
-        for draft in drafts {
-            replies.push(draft.reply);
-            messages.push((draft.message, draft.companions));
-        }
-        match self.store(&mut messages, in_game).await {
-            Ok(outcomes) => Ok(replies.into_iter().zip(outcomes).collect()),
-            Err(error) => Err((error, replies)),
-        }
-    }
-
-    async fn store(
-        &mut self,
-        messages: &mut [(Message, Vec<Message>)],
-        in_game: bool,
-    ) -> Result<Vec<Outcome>, sqlx::Error> {
+    /// Stores a batch in one transaction with a handful of statements, whatever its size: members' posts to a
+    /// closed session room are refused (notices are not), keys already stored (or earlier in the batch) are
+    /// answered with the original, the rest get consecutive sequence ids and are inserted together. Messages of
+    /// session rooms are recorded in the game journal in the same transaction.
+    async fn store(&mut self, drafts: &mut [Draft]) -> Result<Vec<Result<Outcome, Problem>>, sqlx::Error> {
         let mut tx = crate::store::begin_write(&self.pool).await?;
-        let mut next = match self.next_sequence {
-            Some(next) => next,
-            None => journal::latest_sequence(&mut tx, &self.channel).await? + 1,
-        };
-        let sent_at = now_ms();
-        let mut seen: HashMap<(Option<UserId>, String), (String, i64)> = HashMap::new();
-        let mut outcomes = Vec::with_capacity(messages.len());
-        for (message, companions) in messages.iter_mut() {
-            if let Some(key) = message.client_message_id.clone() {
-                let earlier = match seen.get(&(message.sender_id.clone(), key.clone())) {
-                    Some(found) => Some(found.clone()),
-                    None => {
-                        journal::find_by_client_id(&mut tx, &self.channel, message.sender_id.as_ref(), &key).await?
-                    }
-                };
-                if let Some((message_id, sequence_id)) = earlier {
-                    outcomes.push(Outcome::Duplicate {
-                        message_id,
-                        sequence_id,
-                    });
-                    continue;
-                }
+        let mut channels: Vec<ChannelId> = drafts.iter().map(|d| d.message.channel_id.clone()).collect();
+        channels.sort_unstable();
+        channels.dedup();
+        let channels: Vec<&ChannelId> = channels.iter().collect();
+        let rooms = self
+            .game
+            .room_states(&mut tx, &channels)
+            .await
+            .map_err(|problem| sqlx::Error::Protocol(format!("room states: {problem}")))?;
+        let unknown: Vec<&ChannelId> = channels
+            .iter()
+            .copied()
+            .filter(|channel| !self.next_sequence.contains_key(*channel))
+            .collect();
+        if !unknown.is_empty() {
+            let latest = journal::latest_sequences(&mut tx, &unknown).await?;
+            for channel in unknown {
+                let next = latest.get(channel).copied().unwrap_or(0) + 1;
+                self.next_sequence.insert(channel.clone(), next);
             }
-            let mut stored = Vec::with_capacity(1 + companions.len());
-            for part in std::iter::once(&mut *message).chain(companions.iter_mut()) {
-                part.sequence_id = next;
+        }
+        let closed = |draft: &Draft| {
+            rooms
+                .get(&draft.message.channel_id)
+                .filter(|room| !draft.notice && !room.status.allows_posting())
+                .map(|room| session_not_active(room.status.closed_reason()))
+        };
+        let keys: Vec<journal::Key> = drafts
+            .iter()
+            .filter(|draft| closed(draft).is_none())
+            .filter_map(|draft| member_key(&draft.message))
+            .collect();
+        let mut taken = journal::stored_keys(&mut tx, &keys).await?;
+        let mut notices_taken: HashMap<(ChannelId, String), (String, i64)> = HashMap::new();
+        let sent_at = now_ms();
+        let mut results = Vec::with_capacity(drafts.len());
+        for draft in drafts.iter_mut() {
+            if let Some(problem) = closed(draft) {
+                results.push(Err(problem));
+                continue;
+            }
+            let channel = draft.message.channel_id.clone();
+            let key = member_key(&draft.message);
+            let earlier = match (
+                &key,
+                draft.message.sender_id.is_none(),
+                &draft.message.client_message_id,
+            ) {
+                (Some(key), _, _) => taken.get(key).cloned(),
+                // A system notice, keyed per channel; notices are rare, so one lookup each.
+                (None, true, Some(id)) => match notices_taken.get(&(channel.clone(), id.clone())) {
+                    Some(found) => Some(found.clone()),
+                    None => journal::find_by_client_id(&mut tx, &channel, None, id).await?,
+                },
+                _ => None,
+            };
+            if let Some((message_id, sequence_id)) = earlier {
+                results.push(Ok(Outcome::Duplicate {
+                    message_id,
+                    sequence_id,
+                }));
+                continue;
+            }
+            let next = self.next_sequence.entry(channel).or_insert(1);
+            let mut stored = Vec::with_capacity(1 + draft.companions.len());
+            for part in std::iter::once(&mut draft.message).chain(draft.companions.iter_mut()) {
+                part.sequence_id = *next;
                 part.message_id = MessageId::generate();
                 part.sent_at = sent_at;
-                journal::insert(&mut tx, part).await?;
                 stored.push(part.clone());
-                next += 1;
+                *next += 1;
             }
-            if let Some(key) = &message.client_message_id {
-                seen.insert(
-                    (message.sender_id.clone(), key.clone()),
-                    (message.message_id.to_string(), message.sequence_id),
-                );
+            let first = (stored[0].message_id.to_string(), stored[0].sequence_id);
+            match (key, &stored[0].client_message_id) {
+                (Some(key), _) => {
+                    taken.insert(key, first);
+                }
+                (None, Some(id)) if stored[0].sender_id.is_none() => {
+                    notices_taken.insert((stored[0].channel_id.clone(), id.clone()), first);
+                }
+                _ => {}
             }
-            outcomes.push(Outcome::Stored(stored));
+            results.push(Ok(Outcome::Stored(stored)));
         }
-        if in_game {
-            let committed: Vec<&Message> = outcomes
-                .iter()
-                .flat_map(|o| match o {
-                    Outcome::Stored(messages) => messages.as_slice(),
-                    Outcome::Duplicate { .. } => &[],
-                })
-                .collect();
-            self.game
-                .record_in_game(&mut tx, &committed)
-                .await
-                .map_err(|problem| sqlx::Error::Protocol(format!("game journal: {problem}")))?;
-        }
+        let rows: Vec<&Message> = results
+            .iter()
+            .filter_map(|result| match result {
+                Ok(Outcome::Stored(messages)) => Some(messages.iter()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        journal::insert_many(&mut tx, &rows).await?;
+        self.record_in_game(&mut tx, &rooms, &results).await?;
         tx.commit().await?;
-        self.next_sequence = Some(next);
-        Ok(outcomes)
+        Ok(results)
     }
+
+    /// Hands the game authority every message stored in a session room, in one call.
+    async fn record_in_game(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        rooms: &HashMap<ChannelId, app::domain::frames::RoomState>,
+        results: &[Result<Outcome, Problem>],
+    ) -> Result<(), sqlx::Error> {
+        let in_game: Vec<&Message> = results
+            .iter()
+            .filter_map(|result| match result {
+                Ok(Outcome::Stored(messages)) => Some(messages.iter()),
+                _ => None,
+            })
+            .flatten()
+            .filter(|m| rooms.contains_key(&m.channel_id))
+            .collect();
+        self.game
+            .record_in_game(tx, &in_game)
+            .await
+            .map_err(|problem| sqlx::Error::Protocol(format!("game journal: {problem}")))
+    }
+}
+
+/// A member's idempotency key (system notices have no sender and are keyed per channel instead).
+fn member_key(message: &Message) -> Option<journal::Key> {
+    Some((
+        message.channel_id.clone(),
+        message.sender_id.clone()?,
+        message.client_message_id.clone()?,
+    ))
 }
 
 fn session_not_active(reason: Option<&str>) -> Problem {

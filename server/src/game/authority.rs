@@ -13,6 +13,7 @@ use app::domain::policy::{CharacterFact, Lane, MemberFact, TableFacts};
 use app::domain::Problem;
 use async_trait::async_trait;
 use sqlx::SqliteConnection;
+use std::collections::HashMap;
 use tokio::sync::broadcast;
 
 /// What a user may do in a channel, as the game authority sees it.
@@ -61,8 +62,14 @@ pub trait GameAuthority: Send + Sync + 'static {
     /// The user's access to a channel, or `not_found` when the channel does not exist or the user is not a
     /// member of its campaign (the two look the same).
     async fn channel_access(&self, user: &UserId, channel: &ChannelId) -> Result<ChannelAccess, Problem>;
-    /// The current state of a session channel's room (`None` for other channels).
-    async fn room_state(&self, channel: &ChannelId) -> Result<Option<RoomState>, Problem>;
+    /// The rooms of those `channels` that are session rooms (others are absent), read inside the chat
+    /// writer's transaction: with the write lock held, no session can open or close between this answer and
+    /// the commit of the messages it admits.
+    async fn room_states(
+        &self,
+        tx: &mut SqliteConnection,
+        channels: &[&ChannelId],
+    ) -> Result<HashMap<ChannelId, RoomState>, Problem>;
     /// Everything the speaking and hearing rules need to know about a campaign.
     async fn table_facts(&self, campaign: &CampaignId) -> Result<TableFacts, Problem>;
     /// Starts, pauses or ends the session for a `/session` command (GMs only; the authority checks again).
@@ -75,7 +82,8 @@ pub trait GameAuthority: Send + Sync + 'static {
 
     /// Records committed messages of session rooms as in-game facts in the game journal, inside the chat
     /// writer's transaction, so a message and its fact commit together or not at all (exactly once). Chat hands
-    /// the rows over and never writes game tables itself; messages of off-game channels are not recorded.
+    /// the rows over (of any channels, a whole batch at once) and never writes game tables itself; messages of
+    /// off-game channels are not recorded.
     async fn record_in_game(&self, tx: &mut SqliteConnection, messages: &[&Message]) -> Result<(), Problem>;
 
     /// Throws the dice of a roll command. Only the server rolls; the browser never sends a result.
@@ -83,6 +91,10 @@ pub trait GameAuthority: Send + Sync + 'static {
 
     /// Subscribes to game changes.
     fn subscribe(&self) -> broadcast::Receiver<GameEvent>;
+
+    /// A number that moves with every committed change the authority announces (tables, sessions,
+    /// memberships), before the changing call returns: answers read under an older number may be stale.
+    fn generation(&self) -> u64;
 
     /// Up to `limit` entries of the game journal after entry `after`, read as news for the table, so chat can
     /// post notices for them (at least once; chat makes it exactly once by keying each notice on its entry).
@@ -172,19 +184,13 @@ impl GameAuthority for Game {
         })
     }
 
-    async fn room_state(&self, channel: &ChannelId) -> Result<Option<RoomState>, Problem> {
-        let row: Option<(String, String)> = sqlx::query_as(
-            "SELECT s.id, s.status FROM channels c JOIN sessions s ON s.id = c.context_id
-             WHERE c.id = ? AND c.context_type = 'session'",
-        )
-        .bind(channel.as_str())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(internal)?;
-        match row {
-            Some((id, status)) => room(Some(id), Some(status)),
-            None => Ok(None),
-        }
+    async fn room_states(
+        &self,
+        tx: &mut SqliteConnection,
+        channels: &[&ChannelId],
+    ) -> Result<HashMap<ChannelId, RoomState>, Problem> {
+        let rooms = session_rooms(tx, channels).await?;
+        Ok(rooms.into_iter().map(|(channel, (_, room))| (channel, room)).collect())
     }
 
     async fn run_session_command(
@@ -197,42 +203,43 @@ impl GameAuthority for Game {
     }
 
     async fn record_in_game(&self, tx: &mut SqliteConnection, messages: &[&Message]) -> Result<(), Problem> {
-        let Some(first) = messages.first() else {
-            return Ok(());
-        };
-        let session: Option<(String, String)> =
-            sqlx::query_as("SELECT campaign_id, context_id FROM channels WHERE id = ? AND kind = 'session'")
-                .bind(first.channel_id.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(internal)?;
-        let Some((campaign, session)) = session else {
-            return Ok(());
-        };
-        let (campaign, session) = (CampaignId(campaign), SessionId(session));
         // Notices are told from facts the journal already holds; only what members said and rolled is new.
-        for message in messages.iter().filter(|m| m.sender_id.is_some()) {
-            let kind = if message.roll.is_some() { "roll" } else { "chat_message" };
-            let payload = serde_json::json!({
-                "message_id": message.message_id,
-                "channel_id": message.channel_id,
-                "sequence_id": message.sequence_id,
-                "kind": message.kind,
-                "actor": message.actor,
-                "sender_id": message.sender_id,
-                "audience": message.audience,
-                "body": message.body,
-                "roll": message.roll,
-            });
-            super::journal::append(&mut *tx, &campaign, Some(&session), kind, payload)
-                .await
-                .map_err(internal)?;
-        }
-        Ok(())
+        let said: Vec<&Message> = messages.iter().copied().filter(|m| m.sender_id.is_some()).collect();
+        let mut channels: Vec<&ChannelId> = said.iter().map(|m| &m.channel_id).collect();
+        channels.sort_unstable();
+        channels.dedup();
+        let sessions = session_rooms(tx, &channels).await?;
+        let entries: Vec<super::journal::Entry> = said
+            .iter()
+            .filter_map(|message| {
+                let (campaign, room) = sessions.get(&message.channel_id)?;
+                Some(super::journal::Entry {
+                    campaign,
+                    session: Some(&room.session_id),
+                    kind: if message.roll.is_some() { "roll" } else { "chat_message" },
+                    payload: serde_json::json!({
+                        "message_id": message.message_id,
+                        "channel_id": message.channel_id,
+                        "sequence_id": message.sequence_id,
+                        "kind": message.kind,
+                        "actor": message.actor,
+                        "sender_id": message.sender_id,
+                        "audience": message.audience,
+                        "body": message.body,
+                        "roll": message.roll,
+                    }),
+                })
+            })
+            .collect();
+        super::journal::append_many(&mut *tx, &entries).await.map_err(internal)
     }
 
     fn roll_dice(&self, dice: &DiceExpr) -> RollResult {
         roll(dice, &mut ThreadDice)
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     fn subscribe(&self) -> broadcast::Receiver<GameEvent> {
@@ -242,6 +249,34 @@ impl GameAuthority for Game {
     async fn news_after(&self, after: i64, limit: i64) -> Result<NewsPage, Problem> {
         self.read_news(after, limit).await
     }
+}
+
+/// The campaign and room of those `channels` that are session rooms, a few hundred per query; the writer asks
+/// for every channel of a batch at once.
+async fn session_rooms(
+    tx: &mut SqliteConnection,
+    channels: &[&ChannelId],
+) -> Result<HashMap<ChannelId, (CampaignId, RoomState)>, Problem> {
+    let mut rooms = HashMap::new();
+    for chunk in channels.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let sql = format!(
+            "SELECT c.id, c.campaign_id, s.id, s.status FROM channels c JOIN sessions s ON s.id = c.context_id
+             WHERE c.context_type = 'session' AND c.id IN ({marks})"
+        );
+        // Only placeholders are interpolated; every value is bound. Not cached: the length varies.
+        let mut query =
+            sqlx::query_as::<_, (String, String, String, String)>(sqlx::AssertSqlSafe(sql)).persistent(false);
+        for channel in chunk {
+            query = query.bind(channel.as_str());
+        }
+        for (channel, campaign, id, status) in query.fetch_all(&mut *tx).await.map_err(internal)? {
+            if let Some(room) = room(Some(id), Some(status))? {
+                rooms.insert(ChannelId(channel), (CampaignId(campaign), room));
+            }
+        }
+    }
+    Ok(rooms)
 }
 
 fn room(session_id: Option<String>, status: Option<String>) -> Result<Option<RoomState>, Problem> {

@@ -3,7 +3,7 @@
 //! The game authority writes these rows because it answers who may read a channel; their messages live only in
 //! the chat journal and never enter the game journal.
 
-use super::{journal, Game, GameEvent};
+use super::{Game, GameEvent};
 use crate::store::{internal, now_ms};
 use app::domain::ids::{CampaignId, ChannelId, UserId};
 use app::domain::views::ChannelSummary;
@@ -92,19 +92,9 @@ impl Game {
             }
             Err(error) => return Err(internal(error)),
         }
-        journal::append(
-            &mut tx,
-            campaign,
-            None,
-            "table_channel_created",
-            json!({ "channel": id, "name": name, "by": user }),
-        )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
-        self.publish(GameEvent::TableChanged {
-            campaign_id: campaign.clone(),
-        });
+        let payload = json!({ "channel": id, "name": name, "by": user });
+        self.commit_table_change(tx, campaign, "table_channel_created", payload)
+            .await?;
         Ok(id)
     }
 

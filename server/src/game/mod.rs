@@ -17,6 +17,8 @@ pub use channels::DIRECT_MAX_OTHERS;
 pub use news::{GameNews, NewsPage};
 
 use crate::store::Pool;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use tokio::sync::broadcast;
 
 /// The game authority over one database.
@@ -24,13 +26,19 @@ use tokio::sync::broadcast;
 pub struct Game {
     pool: Pool,
     events: broadcast::Sender<GameEvent>,
+    /// Moves with every announced change; see [`GameAuthority::generation`].
+    generation: Arc<AtomicU64>,
 }
 
 impl Game {
     /// The authority over `pool`.
     pub fn new(pool: Pool) -> Self {
         let (events, _) = broadcast::channel(1024);
-        Self { pool, events }
+        Self {
+            pool,
+            events,
+            generation: Arc::new(AtomicU64::new(0)),
+        }
     }
 
     /// Journals a change of who is at the table (members, characters, settings), commits it, and tells chat so
@@ -54,6 +62,7 @@ impl Game {
 
     /// Tells subscribers (the chat service) about a change; nobody listening is fine.
     fn publish(&self, event: GameEvent) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
         let _ = self.events.send(event);
     }
 }

@@ -16,10 +16,20 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/tabletalk.db";
 
 /// Opens (creating if needed) the database at `url` and its folder.
 pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
+    connect_with(url, SqliteSynchronous::Full).await
+}
+
+/// Opens the database for bulk seeding: commits are not synced one by one (WAL with `synchronous = NORMAL`
+/// stays consistent after a crash but may lose the last commits, and a crashed seed is simply run again).
+pub async fn connect_for_seeding(url: &str) -> Result<Pool, sqlx::Error> {
+    connect_with(url, SqliteSynchronous::Normal).await
+}
+
+async fn connect_with(url: &str, synchronous: SqliteSynchronous) -> Result<Pool, sqlx::Error> {
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full)
+        .synchronous(synchronous)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
     if let Some(folder) = options.get_filename().parent() {

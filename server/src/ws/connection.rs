@@ -14,13 +14,15 @@ use axum::extract::ws::{CloseFrame, Message as WsMessage};
 use futures::{Sink, SinkExt, Stream, StreamExt};
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, Notify};
 
 /// Frames that may wait for a slow socket before the connection is closed as a slow consumer.
 pub const QUEUE_DEPTH: usize = 1024;
 /// Close code for a client that could not keep up; it reconnects and resumes from its last sequence id.
 pub const CLOSE_SLOW_CONSUMER: u16 = 4008;
+/// How long a closing connection's writer may take to flush what is queued and say goodbye.
+const CLOSE_GRACE: Duration = Duration::from_secs(2);
 /// Sends allowed in a burst, and refilled per second, per connection.
 const SEND_BURST: f64 = 30.0;
 const SEND_REFILL_PER_SEC: f64 = 10.0;
@@ -74,7 +76,12 @@ where
         let _ = close.send(reason);
     }
     drop(connection);
-    let _ = writer.await;
+    // A peer that stopped reading leaves the writer stuck on a full socket, where it cannot even send the
+    // close frame: it gets a moment, then the socket is dropped.
+    let mut writer = writer;
+    if tokio::time::timeout(CLOSE_GRACE, &mut writer).await.is_err() {
+        writer.abort();
+    }
 }
 
 /// Writes queued frames; several at once when they piled up, then one flush.

@@ -17,6 +17,14 @@ use futures::StreamExt;
 /// ones close the socket at the protocol layer.
 const TRANSPORT_MAX_BYTES: usize = 16 * FRAME_MAX_BYTES;
 
+/// Bytes read from a socket at a time. Chat frames are small; tungstenite's default of 128 KiB per connection
+/// would dominate the memory of ten thousand mostly idle connections (a larger frame still arrives whole, in
+/// several reads).
+const READ_BUFFER_BYTES: usize = 4 * 1024;
+/// Frames written ahead are gathered up to this size before a write (a flush always writes everything), so a
+/// connection that fell behind sends many frames per system call without holding 128 KiB while idle.
+const WRITE_BUFFER_BYTES: usize = 16 * 1024;
+
 /// `GET /ws`: upgrades a logged-in browser (or any client with the session cookie) to the chat protocol.
 pub async fn upgrade(State(state): State<AppState>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
     if !same_origin(&headers) {
@@ -35,6 +43,8 @@ pub async fn upgrade(State(state): State<AppState>, headers: HeaderMap, ws: WebS
     let chat = state.chat.clone();
     ws.max_message_size(TRANSPORT_MAX_BYTES)
         .max_frame_size(TRANSPORT_MAX_BYTES)
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| {
             let (sink, stream) = socket.split();
             connection::serve(sink, stream, user, chat)

@@ -1,0 +1,178 @@
+//! What a run measured, shared by every connection task: latency histograms per phase (HDR, microseconds),
+//! counters, and the send times that acks are timed against.
+
+use hdrhistogram::Histogram;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+use tokio::sync::watch;
+
+/// Longest latency recorded exactly (one minute, in µs); longer ones are clamped.
+const LATENCY_MAX_US: u64 = 60_000_000;
+/// Errors kept verbatim for the report.
+const ERRORS_KEPT: usize = 5;
+
+/// One phase's measurements.
+pub struct PhaseStats {
+    /// Send -> deliver, per recipient.
+    pub deliver: Mutex<Histogram<u64>>,
+    /// Send -> ack, per send.
+    pub ack: Mutex<Histogram<u64>>,
+    /// Deliveries that arrived while this phase was sending.
+    pub delivered_during: AtomicU64,
+}
+
+/// Counters and histograms of a run.
+pub struct Shared {
+    start: Instant,
+    /// Tells every connection to finish.
+    pub stop: watch::Sender<bool>,
+    /// The phase sending now.
+    pub current_phase: AtomicUsize,
+    /// Per phase.
+    pub phases: Vec<PhaseStats>,
+    send_us: Box<[AtomicU64]>,
+    send_phase: Box<[AtomicUsize]>,
+    /// Every delivery.
+    pub delivered_total: AtomicU64,
+    /// Every ack.
+    pub acked_total: AtomicU64,
+    /// Every `chat.error` (or Socket.IO error packet).
+    pub errors: AtomicU64,
+    /// The first few error frames.
+    pub first_errors: Mutex<Vec<String>>,
+    /// Connections the server closed, and how many of those as slow consumers (close code 4008).
+    pub closed_by_server: AtomicU64,
+    /// Of those, for being slow consumers.
+    pub slow_consumer_closes: AtomicU64,
+    /// Connections that failed without a close frame.
+    pub disconnects: AtomicU64,
+    /// History request -> page.
+    pub history: Mutex<Histogram<u64>>,
+}
+
+fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, LATENCY_MAX_US, 3).expect("valid histogram bounds")
+}
+
+impl Shared {
+    /// Room for `phases` phases and message numbers up to `max_number`.
+    pub fn new(phases: usize, max_number: usize) -> Self {
+        Self {
+            start: Instant::now(),
+            stop: watch::channel(false).0,
+            current_phase: AtomicUsize::new(0),
+            phases: (0..phases)
+                .map(|_| PhaseStats {
+                    deliver: Mutex::new(histogram()),
+                    ack: Mutex::new(histogram()),
+                    delivered_during: AtomicU64::new(0),
+                })
+                .collect(),
+            send_us: (0..=max_number).map(|_| AtomicU64::new(0)).collect(),
+            send_phase: (0..=max_number).map(|_| AtomicUsize::new(0)).collect(),
+            delivered_total: AtomicU64::new(0),
+            acked_total: AtomicU64::new(0),
+            errors: AtomicU64::new(0),
+            first_errors: Mutex::new(Vec::new()),
+            closed_by_server: AtomicU64::new(0),
+            slow_consumer_closes: AtomicU64::new(0),
+            disconnects: AtomicU64::new(0),
+            history: Mutex::new(histogram()),
+        }
+    }
+
+    /// Microseconds since the run began: the clock of every timestamp in a body.
+    pub fn now_us(&self) -> u64 {
+        self.start.elapsed().as_micros() as u64
+    }
+
+    /// Notes when message `number` was meant to be sent, for its ack.
+    pub fn sending(&self, number: u64, sent_us: u64, phase: usize) {
+        if let (Some(at), Some(p)) = (self.send_us.get(number as usize), self.send_phase.get(number as usize)) {
+            at.store(sent_us, Ordering::Relaxed);
+            p.store(phase, Ordering::Relaxed);
+        }
+    }
+
+    /// A delivery of a message sent at `sent_us` in `phase`.
+    pub fn delivered(&self, sent_us: u64, phase: usize) {
+        let latency = self.now_us().saturating_sub(sent_us).clamp(1, LATENCY_MAX_US);
+        if let Some(stats) = self.phases.get(phase) {
+            let _ = stats.deliver.lock().unwrap_or_else(|e| e.into_inner()).record(latency);
+        }
+        let now = self.current_phase.load(Ordering::Relaxed);
+        if let Some(stats) = self.phases.get(now) {
+            stats.delivered_during.fetch_add(1, Ordering::Relaxed);
+        }
+        self.delivered_total.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The ack of message `number`.
+    pub fn acked(&self, number: u64) {
+        self.acked_total.fetch_add(1, Ordering::Relaxed);
+        let index = number as usize;
+        let (Some(at), Some(phase)) = (self.send_us.get(index), self.send_phase.get(index)) else {
+            return;
+        };
+        let latency = self
+            .now_us()
+            .saturating_sub(at.load(Ordering::Relaxed))
+            .clamp(1, LATENCY_MAX_US);
+        if let Some(stats) = self.phases.get(phase.load(Ordering::Relaxed)) {
+            let _ = stats.ack.lock().unwrap_or_else(|e| e.into_inner()).record(latency);
+        }
+    }
+
+    /// A refusal.
+    pub fn error(&self, frame: &str) {
+        self.errors.fetch_add(1, Ordering::Relaxed);
+        let mut kept = self.first_errors.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() < ERRORS_KEPT {
+            kept.push(frame.chars().take(300).collect());
+        }
+    }
+
+    /// The server closed a connection with `code`.
+    pub fn closed_by_server(&self, code: Option<u16>) {
+        self.closed_by_server.fetch_add(1, Ordering::Relaxed);
+        if code == Some(4008) {
+            self.slow_consumer_closes.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// A connection broke.
+    pub fn disconnected(&self) {
+        self.disconnects.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A history page asked for at `asked_us` arrived.
+    pub fn history_answered(&self, asked_us: u64) {
+        let latency = self.now_us().saturating_sub(asked_us).clamp(1, LATENCY_MAX_US);
+        let _ = self.history.lock().unwrap_or_else(|e| e.into_inner()).record(latency);
+    }
+}
+
+/// p50, p99, p99.9 and max of a histogram, in milliseconds.
+pub fn percentiles_ms(histogram: &Histogram<u64>) -> [f64; 4] {
+    let ms = |us: u64| us as f64 / 1000.0;
+    [
+        ms(histogram.value_at_quantile(0.5)),
+        ms(histogram.value_at_quantile(0.99)),
+        ms(histogram.value_at_quantile(0.999)),
+        ms(histogram.max()),
+    ]
+}
+
+/// The resident and peak memory of process `pid`, in KiB, from `/proc`.
+pub fn memory_kib(pid: u32) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|line| line.starts_with(name))
+            .and_then(|line| line.split_whitespace().nth(1))
+            .and_then(|value| value.parse().ok())
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
