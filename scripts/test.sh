@@ -35,5 +35,13 @@ port="${TABLETALK_E2E_PORT:-3100}"
 export DATABASE_URL="sqlite://$e2e_dir/tabletalk.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:$port"
 export BASE_URL="http://127.0.0.1:$port"
-cargo leptos end-to-end
+# cargo-leptos ends a failed run with a long backtrace of its own; the Playwright report is what matters, so
+# on failure it is repeated last, where a truncated CI log still shows it.
+if ! RUST_BACKTRACE=0 RUST_LIB_BACKTRACE=0 cargo leptos end-to-end 2>&1 | tee "$e2e_dir/playwright.log"; then
+  printf '\n\033[1;31m[test]\033[0m end-to-end tests failed; the Playwright report again:\n'
+  sed -n '/^  [0-9]*) /,$p' "$e2e_dir/playwright.log" | grep -v '^\s*at ' | head -200
+  df -h . | tail -1
+  exit 1
+fi
+grep -E '^\s+[0-9]+ flaky' "$e2e_dir/playwright.log" && printf '\033[1;33m[test]\033[0m a flaky test passed only on its retry: fix it\n'
 step "all tests passed"
