@@ -111,13 +111,13 @@ fn bind_row<'q>(query: Insert<'q>, message: &'q Message) -> Insert<'q> {
 /// write lock, so none can collide): a statement per message would cost a round trip to the database
 /// thread each, and the writer's transaction would last as long as all of them.
 pub async fn insert_many(conn: &mut SqliteConnection, messages: &[&Message]) -> Result<(), sqlx::Error> {
-    for chunk in messages.chunks(INSERT_CHUNK) {
+    for chunk in crate::store::cached_runs(messages, INSERT_CHUNK) {
         let sql = format!(
             "INSERT INTO messages ({INSERT_COLUMNS}) VALUES {}",
             vec![ROW_MARKS; chunk.len()].join(", ")
         );
-        // Only placeholders are interpolated; every value is bound. Full chunks share one cached statement.
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(chunk.len() == INSERT_CHUNK);
+        // Only placeholders are interpolated; every value is bound. Runs have a few lengths, each one cached.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for message in chunk {
             query = bind_row(query, message);
         }
@@ -125,6 +125,9 @@ pub async fn insert_many(conn: &mut SqliteConnection, messages: &[&Message]) -> 
     }
     Ok(())
 }
+
+/// Keys per idempotency lookup (three parameters each).
+const LOOKUP_CHUNK: usize = 256;
 
 /// A member's idempotency key: channel, sender, `client_message_id`.
 pub type Key = (ChannelId, UserId, String);
@@ -136,16 +139,17 @@ pub async fn stored_keys(
     keys: &[Key],
 ) -> Result<HashMap<Key, (String, i64)>, sqlx::Error> {
     let mut found = HashMap::new();
-    for chunk in keys.chunks(300) {
+    for chunk in keys.chunks(LOOKUP_CHUNK) {
+        let padded = crate::store::padded_len(chunk.len());
         let sql = format!(
             "WITH k(c, s, m) AS (VALUES {}) SELECT m.channel_id, m.sender_id, m.client_message_id, m.id, m.sequence_id
              FROM k JOIN messages m ON m.channel_id = k.c AND m.sender_id = k.s AND m.client_message_id = k.m",
-            vec!["(?, ?, ?)"; chunk.len()].join(", ")
+            vec!["(?, ?, ?)"; padded].join(", ")
         );
-        // Only placeholders are interpolated; every value is bound. Not cached: the length varies.
-        let mut query =
-            sqlx::query_as::<_, (String, String, String, String, i64)>(sqlx::AssertSqlSafe(sql)).persistent(false);
-        for (channel, sender, key) in chunk {
+        // Only placeholders are interpolated; every value is bound. Padded lengths are few, each one cached.
+        let mut query = sqlx::query_as::<_, (String, String, String, String, i64)>(sqlx::AssertSqlSafe(sql));
+        let last = &chunk[chunk.len() - 1];
+        for (channel, sender, key) in chunk.iter().chain(std::iter::repeat_n(last, padded - chunk.len())) {
             query = query.bind(channel.as_str()).bind(sender.as_str()).bind(key.as_str());
         }
         for (channel, sender, key, id, sequence) in query.fetch_all(&mut *conn).await? {

@@ -138,11 +138,15 @@ impl ChatService {
         let mut page = Vec::with_capacity(limit);
         let mut cursor = before;
         let mut exhausted = false;
+        // The first read asks for a little more than a page (most messages are visible to most viewers); each
+        // further read, needed only where much is hidden from this viewer, asks for twice as many.
+        let mut scan = (limit as i64 + limit as i64 / 4 + 1).min(SCAN_PAGE);
         while page.len() < limit {
-            let rows = journal::before(&mut conn, channel, cursor, SCAN_PAGE)
+            let rows = journal::before(&mut conn, channel, cursor, scan)
                 .await
                 .map_err(internal)?;
-            exhausted = (rows.len() as i64) < SCAN_PAGE;
+            exhausted = (rows.len() as i64) < scan;
+            scan = (scan * 2).min(SCAN_PAGE);
             cursor = rows.last().map(|m| m.sequence_id);
             for message in rows.into_iter().filter(|m| can_see(&access.viewer, m)) {
                 if page.len() == limit {

@@ -12,6 +12,8 @@ use crate::store::{internal, now_ms, Pool};
 use app::domain::ids::{ChannelId, MessageId};
 use app::domain::message::Message;
 use app::domain::{ErrorCode, Problem};
+use sqlx::pool::PoolConnection;
+use sqlx::{Connection, Sqlite};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
@@ -54,6 +56,7 @@ impl Writers {
         let (queue, receiver) = mpsc::channel(QUEUE_DEPTH);
         let writer = Writer {
             pool,
+            connection: None,
             hub,
             game,
             next_sequence: HashMap::new(),
@@ -88,6 +91,10 @@ impl Writers {
 
 struct Writer {
     pool: Pool,
+    /// The writer's own connection, kept between batches. SQLite empties a connection's page cache whenever
+    /// another connection wrote since its last transaction, so a writer that took whichever pooled connection
+    /// was free found the B-tree pages it just wrote gone and read them back from the OS on every batch.
+    connection: Option<PoolConnection<Sqlite>>,
     hub: Arc<Hub>,
     game: Arc<dyn GameAuthority>,
     /// The next sequence id of each channel written since start (read from the database on first use, and
@@ -113,6 +120,7 @@ impl Writer {
                 }
                 Err(error) => {
                     self.next_sequence.clear();
+                    self.connection = None;
                     let problem = internal(error);
                     for reply in replies {
                         let _ = reply.send(Err(problem.clone()));
@@ -127,7 +135,12 @@ impl Writer {
     /// answered with the original, the rest get consecutive sequence ids and are inserted together. Messages of
     /// session rooms are recorded in the game journal in the same transaction.
     async fn store(&mut self, drafts: &mut [Draft]) -> Result<Vec<Result<Outcome, Problem>>, sqlx::Error> {
-        let mut tx = crate::store::begin_write(&self.pool).await?;
+        let connection = match self.connection.take() {
+            Some(connection) => connection,
+            None => writer_connection(&self.pool).await?,
+        };
+        let connection = self.connection.insert(connection);
+        let mut tx = connection.begin_with("BEGIN IMMEDIATE").await?;
         let mut channels: Vec<ChannelId> = drafts.iter().map(|d| d.message.channel_id.clone()).collect();
         channels.sort_unstable();
         channels.dedup();
@@ -221,32 +234,45 @@ impl Writer {
             .flatten()
             .collect();
         journal::insert_many(&mut tx, &rows).await?;
-        self.record_in_game(&mut tx, &rooms, &results).await?;
+        record_in_game(self.game.as_ref(), &mut tx, &rooms, &results).await?;
         tx.commit().await?;
+        if self.pool.options().get_max_connections() <= 1 {
+            // A pool of one connection (an in-memory database) cannot spare one for the writer alone.
+            self.connection = None;
+        }
         Ok(results)
     }
+}
 
-    /// Hands the game authority every message stored in a session room, in one call.
-    async fn record_in_game(
-        &self,
-        tx: &mut sqlx::SqliteConnection,
-        rooms: &HashMap<ChannelId, app::domain::frames::RoomState>,
-        results: &[Result<Outcome, Problem>],
-    ) -> Result<(), sqlx::Error> {
-        let in_game: Vec<&Message> = results
-            .iter()
-            .filter_map(|result| match result {
-                Ok(Outcome::Stored(messages)) => Some(messages.iter()),
-                _ => None,
-            })
-            .flatten()
-            .filter(|m| rooms.contains_key(&m.channel_id))
-            .collect();
-        self.game
-            .record_in_game(tx, &in_game)
-            .await
-            .map_err(|problem| sqlx::Error::Protocol(format!("game journal: {problem}")))
-    }
+/// A pooled connection for the writer, with a page cache large enough for the hot ends of every busy
+/// channel's B-trees.
+async fn writer_connection(pool: &Pool) -> Result<PoolConnection<Sqlite>, sqlx::Error> {
+    let mut connection = pool.acquire().await?;
+    sqlx::query("PRAGMA cache_size = -65536")
+        .execute(&mut *connection)
+        .await?;
+    Ok(connection)
+}
+
+/// Hands the game authority every message stored in a session room, in one call.
+async fn record_in_game(
+    game: &dyn GameAuthority,
+    tx: &mut sqlx::SqliteConnection,
+    rooms: &HashMap<ChannelId, app::domain::frames::RoomState>,
+    results: &[Result<Outcome, Problem>],
+) -> Result<(), sqlx::Error> {
+    let in_game: Vec<&Message> = results
+        .iter()
+        .filter_map(|result| match result {
+            Ok(Outcome::Stored(messages)) => Some(messages.iter()),
+            _ => None,
+        })
+        .flatten()
+        .filter(|m| rooms.contains_key(&m.channel_id))
+        .collect();
+    game.record_in_game(tx, &in_game)
+        .await
+        .map_err(|problem| sqlx::Error::Protocol(format!("game journal: {problem}")))
 }
 
 /// A member's idempotency key (system notices have no sender and are keyed per channel instead).

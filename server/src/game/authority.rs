@@ -217,17 +217,7 @@ impl GameAuthority for Game {
                     campaign,
                     session: Some(&room.session_id),
                     kind: if message.roll.is_some() { "roll" } else { "chat_message" },
-                    payload: serde_json::json!({
-                        "message_id": message.message_id,
-                        "channel_id": message.channel_id,
-                        "sequence_id": message.sequence_id,
-                        "kind": message.kind,
-                        "actor": message.actor,
-                        "sender_id": message.sender_id,
-                        "audience": message.audience,
-                        "body": message.body,
-                        "roll": message.roll,
-                    }),
+                    payload: serde_json::to_string(&InGameFact::of(message)).ok()?,
                 })
             })
             .collect();
@@ -251,23 +241,24 @@ impl GameAuthority for Game {
     }
 }
 
-/// The campaign and room of those `channels` that are session rooms, a few hundred per query; the writer asks
-/// for every channel of a batch at once.
+/// The campaign and room of those `channels` that are session rooms, up to 256 per query; the writer asks for
+/// every channel of a batch at once.
 async fn session_rooms(
     tx: &mut SqliteConnection,
     channels: &[&ChannelId],
 ) -> Result<HashMap<ChannelId, (CampaignId, RoomState)>, Problem> {
     let mut rooms = HashMap::new();
-    for chunk in channels.chunks(500) {
-        let marks = vec!["?"; chunk.len()].join(", ");
+    for chunk in channels.chunks(256) {
+        let padded = crate::store::padded_len(chunk.len());
+        let marks = vec!["?"; padded].join(", ");
         let sql = format!(
             "SELECT c.id, c.campaign_id, s.id, s.status FROM channels c JOIN sessions s ON s.id = c.context_id
              WHERE c.context_type = 'session' AND c.id IN ({marks})"
         );
-        // Only placeholders are interpolated; every value is bound. Not cached: the length varies.
-        let mut query =
-            sqlx::query_as::<_, (String, String, String, String)>(sqlx::AssertSqlSafe(sql)).persistent(false);
-        for channel in chunk {
+        // Only placeholders are interpolated; every value is bound. Padded lengths are few, each one cached.
+        let mut query = sqlx::query_as::<_, (String, String, String, String)>(sqlx::AssertSqlSafe(sql));
+        let last = chunk[chunk.len() - 1];
+        for channel in chunk.iter().chain(std::iter::repeat_n(&last, padded - chunk.len())) {
             query = query.bind(channel.as_str());
         }
         for (channel, campaign, id, status) in query.fetch_all(&mut *tx).await.map_err(internal)? {
@@ -277,6 +268,37 @@ async fn session_rooms(
         }
     }
     Ok(rooms)
+}
+
+/// What the game journal keeps of a message said in a session room, serialised straight from the message's
+/// fields (no intermediate JSON tree).
+#[derive(serde::Serialize)]
+struct InGameFact<'a> {
+    message_id: &'a app::domain::ids::MessageId,
+    channel_id: &'a ChannelId,
+    sequence_id: i64,
+    kind: &'a app::domain::message::MessageKind,
+    actor: &'a app::domain::actor::Actor,
+    sender_id: &'a Option<UserId>,
+    audience: &'a app::domain::audience::Audience,
+    body: &'a str,
+    roll: &'a Option<RollResult>,
+}
+
+impl<'a> InGameFact<'a> {
+    fn of(message: &'a Message) -> Self {
+        Self {
+            message_id: &message.message_id,
+            channel_id: &message.channel_id,
+            sequence_id: message.sequence_id,
+            kind: &message.kind,
+            actor: &message.actor,
+            sender_id: &message.sender_id,
+            audience: &message.audience,
+            body: &message.body,
+            roll: &message.roll,
+        }
+    }
 }
 
 fn room(session_id: Option<String>, status: Option<String>) -> Result<Option<RoomState>, Problem> {

@@ -5,34 +5,37 @@ use crate::store::now_ms;
 use app::domain::ids::{CampaignId, SessionId};
 use sqlx::SqliteConnection;
 
-/// Appends one fact to the journal inside the caller's transaction.
 /// One journal entry to append with [`append_many`].
 pub struct Entry<'a> {
+    /// The campaign the fact belongs to.
     pub campaign: &'a CampaignId,
+    /// The session, for facts of a session.
     pub session: Option<&'a SessionId>,
+    /// What kind of fact (`chat_message`, `roll`, ...).
     pub kind: &'static str,
-    pub payload: serde_json::Value,
+    /// The fact as JSON text.
+    pub payload: String,
 }
 
 /// Rows per multi-row insert (five parameters each, far below SQLite's limit).
-const APPEND_CHUNK: usize = 100;
+const APPEND_CHUNK: usize = 128;
 
 /// Appends many entries with a few multi-row statements: the chat writer's batches record hundreds of
 /// in-game facts per transaction, and a statement per fact would cost a round trip to the database thread each.
 pub async fn append_many(conn: &mut SqliteConnection, entries: &[Entry<'_>]) -> Result<(), sqlx::Error> {
     let now = now_ms();
-    for chunk in entries.chunks(APPEND_CHUNK) {
+    for chunk in crate::store::cached_runs(entries, APPEND_CHUNK) {
         let rows = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
         let sql =
             format!("INSERT INTO game_events (campaign_id, session_id, kind, payload, recorded_at) VALUES {rows}");
-        // Only placeholders are interpolated; every value is bound. Full chunks share one cached statement.
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(chunk.len() == APPEND_CHUNK);
+        // Only placeholders are interpolated; every value is bound. Runs have a few lengths, each one cached.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for entry in chunk {
             query = query
                 .bind(entry.campaign.as_str())
                 .bind(entry.session.map(SessionId::as_str))
                 .bind(entry.kind)
-                .bind(entry.payload.to_string())
+                .bind(entry.payload.as_str())
                 .bind(now);
         }
         query.execute(&mut *conn).await?;
@@ -40,6 +43,7 @@ pub async fn append_many(conn: &mut SqliteConnection, entries: &[Entry<'_>]) -> 
     Ok(())
 }
 
+/// Appends one fact to the journal inside the caller's transaction.
 pub async fn append(
     conn: &mut SqliteConnection,
     campaign: &CampaignId,

@@ -14,30 +14,65 @@ pub type Pool = SqlitePool;
 /// The default database of a local install.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/tabletalk.db";
 
-/// Opens (creating if needed) the database at `url` and its folder.
+/// How often the background checkpointer copies committed WAL pages into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// Opens (creating if needed) the database at `url` and its folder, and starts its checkpointer.
+///
+/// Commits never checkpoint by themselves (SQLite's default lets the commit that crosses 1,000 WAL pages copy
+/// them all into the database file and sync it, a stall of many milliseconds in the chat writer's path, felt
+/// by every send of that batch). A background task checkpoints instead, passively: it never blocks a writer
+/// or a reader, and the WAL starts over once everything in it is copied.
 pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
-    connect_with(url, SqliteSynchronous::Full).await
+    let pool = connect_with(url, SqliteSynchronous::Full, false).await?;
+    let checkpointer = pool.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        while !checkpointer.is_closed() {
+            tick.tick().await;
+            if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&checkpointer)
+                .await
+            {
+                if checkpointer.is_closed() {
+                    break;
+                }
+                tracing::warn!(%error, "WAL checkpoint failed");
+            }
+        }
+    });
+    Ok(pool)
 }
 
 /// Opens the database for bulk seeding: commits are not synced one by one (WAL with `synchronous = NORMAL`
 /// stays consistent after a crash but may lose the last commits, and a crashed seed is simply run again).
 pub async fn connect_for_seeding(url: &str) -> Result<Pool, sqlx::Error> {
-    connect_with(url, SqliteSynchronous::Normal).await
+    connect_with(url, SqliteSynchronous::Normal, true).await
 }
 
-async fn connect_with(url: &str, synchronous: SqliteSynchronous) -> Result<Pool, sqlx::Error> {
-    let options = SqliteConnectOptions::from_str(url)?
+async fn connect_with(url: &str, synchronous: SqliteSynchronous, autocheckpoint: bool) -> Result<Pool, sqlx::Error> {
+    let mut options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(synchronous)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
+    if !autocheckpoint {
+        options = options.pragma("wal_autocheckpoint", "0");
+    }
     if let Some(folder) = options.get_filename().parent() {
         if !folder.as_os_str().is_empty() {
             std::fs::create_dir_all(folder).map_err(sqlx::Error::Io)?;
         }
     }
-    SqlitePoolOptions::new().max_connections(8).connect_with(options).await
+    // An embedded database does not drop connections: pinging one before every use would only add a round
+    // trip to the database thread to every query.
+    SqlitePoolOptions::new()
+        .max_connections(8)
+        .test_before_acquire(false)
+        .connect_with(options)
+        .await
 }
 
 /// An in-memory database for tests: one shared connection, so every query sees the same data.
@@ -75,4 +110,60 @@ pub fn now_ms() -> i64 {
 pub fn internal(error: impl std::fmt::Display) -> app::domain::Problem {
     tracing::error!(%error, "internal error");
     app::domain::Problem::internal()
+}
+
+/// Splits `items` into runs whose lengths are powers of two of at most `max` (itself a power of two), longest
+/// first. A multi-row statement built for each run length is prepared once and then served from the
+/// connection's statement cache, where a statement of any other length would be parsed afresh every time.
+pub fn cached_runs<T>(items: &[T], max: usize) -> Vec<&[T]> {
+    debug_assert!(max.is_power_of_two());
+    let mut runs = Vec::new();
+    let mut rest = items;
+    while !rest.is_empty() {
+        let len = if rest.len() >= max {
+            max
+        } else {
+            1 << rest.len().ilog2()
+        };
+        let (run, tail) = rest.split_at(len);
+        runs.push(run);
+        rest = tail;
+    }
+    runs
+}
+
+/// The length a lookup of `len` keys is padded to (repeating a key changes no answer): the next power of two,
+/// so lookups of any size share a few cached statements. `len` must be at least 1.
+pub fn padded_len(len: usize) -> usize {
+    len.next_power_of_two()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_are_powers_of_two_that_cover_every_item_in_order() {
+        for len in 0..300usize {
+            let items: Vec<usize> = (0..len).collect();
+            let runs = cached_runs(&items, 64);
+            let joined: Vec<usize> = runs.iter().flat_map(|run| run.iter().copied()).collect();
+            assert_eq!(joined, items);
+            assert!(runs.iter().all(|run| run.len().is_power_of_two() && run.len() <= 64));
+            assert!(runs.windows(2).all(|pair| pair[0].len() >= pair[1].len()));
+        }
+        assert_eq!(
+            cached_runs(&[0; 7], 64).iter().map(|r| r.len()).collect::<Vec<_>>(),
+            [4, 2, 1]
+        );
+        assert_eq!(
+            cached_runs(&[0; 130], 64).iter().map(|r| r.len()).collect::<Vec<_>>(),
+            [64, 64, 2]
+        );
+    }
+
+    #[test]
+    fn lookups_pad_to_the_next_power_of_two() {
+        assert_eq!([1, 2, 3, 5, 64, 65].map(padded_len), [1, 2, 4, 8, 64, 128]);
+    }
 }

@@ -1,0 +1,6 @@
+//! Rebuilds the server when a migration is added: `sqlx::migrate!` embeds the folder's files, and cargo does
+//! not otherwise notice a new file in it.
+
+fn main() {
+    println!("cargo:rerun-if-changed=migrations");
+}
