@@ -225,16 +225,17 @@ impl Writer {
             }
             results.push(Ok(Outcome::Stored(stored)));
         }
-        let rows: Vec<&Message> = results
-            .iter()
-            .filter_map(|result| match result {
-                Ok(Outcome::Stored(messages)) => Some(messages.iter()),
-                _ => None,
-            })
-            .flatten()
-            .collect();
+        let rows: Vec<&Message> = stored(&results).collect();
         journal::insert_many(&mut tx, &rows).await?;
-        record_in_game(self.game.as_ref(), &mut tx, &rooms, &results).await?;
+        let in_game: Vec<&Message> = rows
+            .iter()
+            .copied()
+            .filter(|m| rooms.contains_key(&m.channel_id))
+            .collect();
+        self.game
+            .record_in_game(&mut tx, &in_game)
+            .await
+            .map_err(|problem| sqlx::Error::Protocol(format!("game journal: {problem}")))?;
         tx.commit().await?;
         if self.pool.options().get_max_connections() <= 1 {
             // A pool of one connection (an in-memory database) cannot spare one for the writer alone.
@@ -254,25 +255,15 @@ async fn writer_connection(pool: &Pool) -> Result<PoolConnection<Sqlite>, sqlx::
     Ok(connection)
 }
 
-/// Hands the game authority every message stored in a session room, in one call.
-async fn record_in_game(
-    game: &dyn GameAuthority,
-    tx: &mut sqlx::SqliteConnection,
-    rooms: &HashMap<ChannelId, app::domain::frames::RoomState>,
-    results: &[Result<Outcome, Problem>],
-) -> Result<(), sqlx::Error> {
-    let in_game: Vec<&Message> = results
+/// The messages a batch stored, in order.
+fn stored(results: &[Result<Outcome, Problem>]) -> impl Iterator<Item = &Message> {
+    results
         .iter()
         .filter_map(|result| match result {
             Ok(Outcome::Stored(messages)) => Some(messages.iter()),
             _ => None,
         })
         .flatten()
-        .filter(|m| rooms.contains_key(&m.channel_id))
-        .collect();
-    game.record_in_game(tx, &in_game)
-        .await
-        .map_err(|problem| sqlx::Error::Protocol(format!("game journal: {problem}")))
 }
 
 /// A member's idempotency key (system notices have no sender and are keyed per channel instead).
