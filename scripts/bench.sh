@@ -108,6 +108,8 @@ connections() {
 history() {
   start_tabletalk 1 8 1000000
   load history tabletalk --rates 10 --seconds 1 --history 2000
+  step "history: server time of a page (inside the server process, no network)"
+  taskset -c "$server_core" cargo bench -p server --bench history | tee "$out/history-server.txt"
 }
 page() {
   step "page: release .wasm size and time until a loaded page is live"
