@@ -137,7 +137,10 @@ impl ChatService {
                 }
                 let (message, companions) = self.message(user, &access, &request.channel_id, draft, &key);
                 let (message_id, sequence_id, duplicate) = match self.writers.submit(message, companions).await? {
-                    Outcome::Stored(stored) => (stored[0].message_id.to_string(), stored[0].sequence_id, false),
+                    Outcome::Stored {
+                        message_id,
+                        sequence_id,
+                    } => (message_id, sequence_id, false),
                     Outcome::Duplicate {
                         message_id,
                         sequence_id,

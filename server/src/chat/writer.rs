@@ -24,12 +24,20 @@ const MAX_BATCH: usize = 1024;
 const QUEUE_DEPTH: usize = 16_384;
 
 /// What happened to a send.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// Stored now: the message, then its companions (a blind roll's notice to its roller).
-    Stored(Vec<Message>),
+    /// Stored now, under these ids (a blind roll's notice to its roller follows it in the same channel).
+    Stored { message_id: String, sequence_id: i64 },
     /// Stored earlier under the same key: the original ids.
     Duplicate { message_id: String, sequence_id: i64 },
+}
+
+/// What the writer did with one draft of a batch.
+enum Written {
+    /// Stored now: the message, then its companions.
+    New(Vec<Message>),
+    /// Answered without storing.
+    Answered(Outcome),
 }
 
 type Reply = oneshot::Sender<Result<Outcome, Problem>>;
@@ -110,12 +118,24 @@ impl Writer {
             match self.store(&mut drafts).await {
                 Ok(results) => {
                     for (reply, result) in replies.into_iter().zip(results) {
-                        if let Ok(Outcome::Stored(messages)) = &result {
-                            for message in messages {
-                                self.hub.publish_message(message);
+                        match result {
+                            // The room hears it first, so a sender's own copy is queued before its ack.
+                            Ok(Written::New(messages)) => {
+                                for message in &messages {
+                                    self.hub.publish_message(message);
+                                }
+                                let _ = reply.send(Ok(Outcome::Stored {
+                                    message_id: messages[0].message_id.to_string(),
+                                    sequence_id: messages[0].sequence_id,
+                                }));
+                            }
+                            Ok(Written::Answered(outcome)) => {
+                                let _ = reply.send(Ok(outcome));
+                            }
+                            Err(problem) => {
+                                let _ = reply.send(Err(problem));
                             }
                         }
-                        let _ = reply.send(result);
                     }
                 }
                 Err(error) => {
@@ -134,7 +154,7 @@ impl Writer {
     /// closed session room are refused (notices are not), keys already stored (or earlier in the batch) are
     /// answered with the original, the rest get consecutive sequence ids and are inserted together. Messages of
     /// session rooms are recorded in the game journal in the same transaction.
-    async fn store(&mut self, drafts: &mut [Draft]) -> Result<Vec<Result<Outcome, Problem>>, sqlx::Error> {
+    async fn store(&mut self, drafts: &mut [Draft]) -> Result<Vec<Result<Written, Problem>>, sqlx::Error> {
         let connection = match self.connection.take() {
             Some(connection) => connection,
             None => writer_connection(&self.pool).await?,
@@ -198,10 +218,10 @@ impl Writer {
                 _ => None,
             };
             if let Some((message_id, sequence_id)) = earlier {
-                results.push(Ok(Outcome::Duplicate {
+                results.push(Ok(Written::Answered(Outcome::Duplicate {
                     message_id,
                     sequence_id,
-                }));
+                })));
                 continue;
             }
             let next = self.next_sequence.entry(channel).or_insert(1);
@@ -223,7 +243,7 @@ impl Writer {
                 }
                 _ => {}
             }
-            results.push(Ok(Outcome::Stored(stored)));
+            results.push(Ok(Written::New(stored)));
         }
         let rows: Vec<&Message> = stored(&results).collect();
         journal::insert_many(&mut tx, &rows).await?;
@@ -256,11 +276,11 @@ async fn writer_connection(pool: &Pool) -> Result<PoolConnection<Sqlite>, sqlx::
 }
 
 /// The messages a batch stored, in order.
-fn stored(results: &[Result<Outcome, Problem>]) -> impl Iterator<Item = &Message> {
+fn stored(results: &[Result<Written, Problem>]) -> impl Iterator<Item = &Message> {
     results
         .iter()
         .filter_map(|result| match result {
-            Ok(Outcome::Stored(messages)) => Some(messages.iter()),
+            Ok(Written::New(messages)) => Some(messages.iter()),
             _ => None,
         })
         .flatten()
