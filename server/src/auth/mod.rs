@@ -137,15 +137,7 @@ impl AuthService {
                 .execute(&mut *tx)
                 .await
                 .map_err(internal)?;
-            let token = new_token();
-            sqlx::query("INSERT INTO login_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
-                .bind(token_hash(&token))
-                .bind(id.as_str())
-                .bind(now)
-                .bind(now + SESSION_TTL_MS)
-                .execute(&mut *tx)
-                .await
-                .map_err(internal)?;
+            let token = insert_session(&mut tx, &id).await.map_err(internal)?;
             created.push((UserSummary { id, username }, token));
         }
         tx.commit().await.map_err(internal)?;
@@ -160,7 +152,7 @@ impl AuthService {
 
 /// Stores a new login session for `user`; returns its token (only the token's hash is stored).
 async fn insert_session(conn: &mut sqlx::SqliteConnection, user: &UserId) -> Result<String, sqlx::Error> {
-    let token = new_token();
+    let token = hex::encode(rand::rng().random::<[u8; 32]>());
     let now = now_ms();
     sqlx::query("INSERT INTO login_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
         .bind(token_hash(&token))
@@ -170,10 +162,6 @@ async fn insert_session(conn: &mut sqlx::SqliteConnection, user: &UserId) -> Res
         .execute(conn)
         .await?;
     Ok(token)
-}
-
-fn new_token() -> String {
-    hex::encode(rand::rng().random::<[u8; 32]>())
 }
 
 fn token_hash(token: &str) -> String {

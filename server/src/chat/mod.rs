@@ -1,7 +1,7 @@
 //! The chat service: joins, sends and history over the channels the game authority grants access to.
 //!
 //! - [`hub`]: in-memory subscriptions and fan-out (serialise once, bounded queues, `can_see` per recipient).
-//! - [`writer`]: one writer per channel, group commit, ack after commit.
+//! - [`writer`]: one writer for every channel, group commit across channels, ack after commit.
 //! - [`journal`]: the messages table.
 //! - [`roster`]: the game authority's answers kept in memory until the next change.
 //! - `notices`: system notices for the game's news, posted exactly once.

@@ -185,6 +185,7 @@ impl Writer {
         let closed = |draft: &Draft| {
             rooms
                 .get(&draft.message.channel_id)
+                .map(|session| &session.room)
                 .filter(|room| !draft.notice && !room.status.allows_posting())
                 .map(|room| session_not_active(room.status.closed_reason()))
         };
@@ -247,13 +248,8 @@ impl Writer {
         }
         let rows: Vec<&Message> = stored(&results).collect();
         journal::insert_many(&mut tx, &rows).await?;
-        let in_game: Vec<&Message> = rows
-            .iter()
-            .copied()
-            .filter(|m| rooms.contains_key(&m.channel_id))
-            .collect();
         self.game
-            .record_in_game(&mut tx, &in_game)
+            .record_in_game(&mut tx, &rooms, &rows)
             .await
             .map_err(|problem| sqlx::Error::Protocol(format!("game journal: {problem}")))?;
         tx.commit().await?;

@@ -31,6 +31,15 @@ pub struct ChannelAccess {
     pub name: String,
 }
 
+/// A session room as the game authority answered for one chat-writer transaction: its campaign and state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRoom {
+    /// The campaign the session belongs to.
+    pub campaign_id: CampaignId,
+    /// The session and its status.
+    pub room: RoomState,
+}
+
 /// A change chat needs to hear about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GameEvent {
@@ -69,7 +78,7 @@ pub trait GameAuthority: Send + Sync + 'static {
         &self,
         tx: &mut SqliteConnection,
         channels: &[&ChannelId],
-    ) -> Result<HashMap<ChannelId, RoomState>, Problem>;
+    ) -> Result<HashMap<ChannelId, SessionRoom>, Problem>;
     /// Everything the speaking and hearing rules need to know about a campaign.
     async fn table_facts(&self, campaign: &CampaignId) -> Result<TableFacts, Problem>;
     /// Starts, pauses or ends the session for a `/session` command (GMs only; the authority checks again).
@@ -82,9 +91,14 @@ pub trait GameAuthority: Send + Sync + 'static {
 
     /// Records committed messages of session rooms as in-game facts in the game journal, inside the chat
     /// writer's transaction, so a message and its fact commit together or not at all (exactly once). Chat hands
-    /// the rows over (of any channels, a whole batch at once) and never writes game tables itself; messages of
-    /// off-game channels are not recorded.
-    async fn record_in_game(&self, tx: &mut SqliteConnection, messages: &[&Message]) -> Result<(), Problem>;
+    /// the rows over (of any channels, a whole batch at once) with the `rooms` this authority answered in the
+    /// same transaction, and never writes game tables itself; messages of other channels are not recorded.
+    async fn record_in_game(
+        &self,
+        tx: &mut SqliteConnection,
+        rooms: &HashMap<ChannelId, SessionRoom>,
+        messages: &[&Message],
+    ) -> Result<(), Problem>;
 
     /// Throws the dice of a roll command. Only the server rolls; the browser never sends a result.
     fn roll_dice(&self, dice: &DiceExpr) -> RollResult;
@@ -188,9 +202,29 @@ impl GameAuthority for Game {
         &self,
         tx: &mut SqliteConnection,
         channels: &[&ChannelId],
-    ) -> Result<HashMap<ChannelId, RoomState>, Problem> {
-        let rooms = session_rooms(tx, channels).await?;
-        Ok(rooms.into_iter().map(|(channel, (_, room))| (channel, room)).collect())
+    ) -> Result<HashMap<ChannelId, SessionRoom>, Problem> {
+        let mut rooms = HashMap::new();
+        for chunk in channels.chunks(256) {
+            let padded = crate::store::padded_len(chunk.len());
+            let marks = vec!["?"; padded].join(", ");
+            let sql = format!(
+                "SELECT c.id, c.campaign_id, s.id, s.status FROM channels c JOIN sessions s ON s.id = c.context_id
+                 WHERE c.context_type = 'session' AND c.id IN ({marks})"
+            );
+            // Only placeholders are interpolated; every value is bound. Padded lengths are few, each one cached.
+            let mut query = sqlx::query_as::<_, (String, String, String, String)>(sqlx::AssertSqlSafe(sql));
+            let last = chunk[chunk.len() - 1];
+            for channel in chunk.iter().chain(std::iter::repeat_n(&last, padded - chunk.len())) {
+                query = query.bind(channel.as_str());
+            }
+            for (channel, campaign, id, status) in query.fetch_all(&mut *tx).await.map_err(internal)? {
+                if let Some(room) = room(Some(id), Some(status))? {
+                    let campaign_id = CampaignId(campaign);
+                    rooms.insert(ChannelId(channel), SessionRoom { campaign_id, room });
+                }
+            }
+        }
+        Ok(rooms)
     }
 
     async fn run_session_command(
@@ -202,20 +236,21 @@ impl GameAuthority for Game {
         self.change_session(user, session, action).await
     }
 
-    async fn record_in_game(&self, tx: &mut SqliteConnection, messages: &[&Message]) -> Result<(), Problem> {
+    async fn record_in_game(
+        &self,
+        tx: &mut SqliteConnection,
+        rooms: &HashMap<ChannelId, SessionRoom>,
+        messages: &[&Message],
+    ) -> Result<(), Problem> {
         // Notices are told from facts the journal already holds; only what members said and rolled is new.
-        let said: Vec<&Message> = messages.iter().copied().filter(|m| m.sender_id.is_some()).collect();
-        let mut channels: Vec<&ChannelId> = said.iter().map(|m| &m.channel_id).collect();
-        channels.sort_unstable();
-        channels.dedup();
-        let sessions = session_rooms(tx, &channels).await?;
-        let entries: Vec<super::journal::Entry> = said
+        let entries: Vec<super::journal::Entry> = messages
             .iter()
+            .filter(|message| message.sender_id.is_some())
             .filter_map(|message| {
-                let (campaign, room) = sessions.get(&message.channel_id)?;
+                let session = rooms.get(&message.channel_id)?;
                 Some(super::journal::Entry {
-                    campaign,
-                    session: Some(&room.session_id),
+                    campaign: &session.campaign_id,
+                    session: Some(&session.room.session_id),
                     kind: if message.roll.is_some() { "roll" } else { "chat_message" },
                     payload: serde_json::to_string(&InGameFact::of(message)).ok()?,
                 })
@@ -239,35 +274,6 @@ impl GameAuthority for Game {
     async fn news_after(&self, after: i64, limit: i64) -> Result<NewsPage, Problem> {
         self.read_news(after, limit).await
     }
-}
-
-/// The campaign and room of those `channels` that are session rooms, up to 256 per query; the writer asks for
-/// every channel of a batch at once.
-async fn session_rooms(
-    tx: &mut SqliteConnection,
-    channels: &[&ChannelId],
-) -> Result<HashMap<ChannelId, (CampaignId, RoomState)>, Problem> {
-    let mut rooms = HashMap::new();
-    for chunk in channels.chunks(256) {
-        let padded = crate::store::padded_len(chunk.len());
-        let marks = vec!["?"; padded].join(", ");
-        let sql = format!(
-            "SELECT c.id, c.campaign_id, s.id, s.status FROM channels c JOIN sessions s ON s.id = c.context_id
-             WHERE c.context_type = 'session' AND c.id IN ({marks})"
-        );
-        // Only placeholders are interpolated; every value is bound. Padded lengths are few, each one cached.
-        let mut query = sqlx::query_as::<_, (String, String, String, String)>(sqlx::AssertSqlSafe(sql));
-        let last = chunk[chunk.len() - 1];
-        for channel in chunk.iter().chain(std::iter::repeat_n(&last, padded - chunk.len())) {
-            query = query.bind(channel.as_str());
-        }
-        for (channel, campaign, id, status) in query.fetch_all(&mut *tx).await.map_err(internal)? {
-            if let Some(room) = room(Some(id), Some(status))? {
-                rooms.insert(ChannelId(channel), (CampaignId(campaign), room));
-            }
-        }
-    }
-    Ok(rooms)
 }
 
 /// What the game journal keeps of a message said in a session room, serialised straight from the message's

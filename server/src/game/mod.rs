@@ -12,7 +12,7 @@ mod news;
 mod sessions;
 mod settings;
 
-pub use authority::{ChannelAccess, GameAuthority, GameEvent};
+pub use authority::{ChannelAccess, GameAuthority, GameEvent, SessionRoom};
 pub use channels::DIRECT_MAX_OTHERS;
 pub use news::{GameNews, NewsPage};
 
