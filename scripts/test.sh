@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 TABLETALK_NEED_BROWSER=1 scripts/bootstrap.sh
 step() { printf '\033[1;34m[test]\033[0m %s\n' "$*"; }
 
-# cargo-leptos is told not to erase view types (Cargo.toml), so it builds with the same flags as plain cargo
-# and both share compiled dependencies.
+# Every build erases view types through .cargo/config.toml, and cargo-leptos adds no flags of its own
+# (Cargo.toml), so it builds with the same flags as plain cargo and both share compiled dependencies.
 
 step "formatting"
 cargo fmt --all --check
