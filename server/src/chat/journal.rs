@@ -141,11 +141,7 @@ pub async fn stored_keys(
     let mut found = HashMap::new();
     for chunk in keys.chunks(LOOKUP_CHUNK) {
         let padded = crate::store::padded_len(chunk.len());
-        let sql = format!(
-            "WITH k(c, s, m) AS (VALUES {}) SELECT m.channel_id, m.sender_id, m.client_message_id, m.id, m.sequence_id
-             FROM k JOIN messages m ON m.channel_id = k.c AND m.sender_id = k.s AND m.client_message_id = k.m",
-            vec!["(?, ?, ?)"; padded].join(", ")
-        );
+        let sql = stored_keys_sql(padded);
         // Only placeholders are interpolated; every value is bound. Padded lengths are few, each one cached.
         let mut query = sqlx::query_as::<_, (String, String, String, String, i64)>(sqlx::AssertSqlSafe(sql));
         let last = &chunk[chunk.len() - 1];
@@ -157,6 +153,16 @@ pub async fn stored_keys(
         }
     }
     Ok(found)
+}
+
+/// The lookup of `stored_keys` for `count` keys: each key is found through the idempotency index, whose leaves
+/// the keys of one batch share (migration 0008).
+fn stored_keys_sql(count: usize) -> String {
+    format!(
+        "WITH k(c, s, m) AS (VALUES {}) SELECT m.channel_id, m.sender_id, m.client_message_id, m.id, m.sequence_id
+         FROM k JOIN messages m ON m.channel_id = k.c AND m.sender_id = k.s AND m.client_message_id = k.m",
+        vec!["(?, ?, ?)"; count].join(", ")
+    )
 }
 
 /// The highest sequence id of each of `channels` (absent when the channel is empty).
@@ -252,4 +258,37 @@ pub async fn before(
     .fetch_all(conn)
     .await?;
     Ok(rows.into_iter().filter_map(Row::into_message).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A batch's keys are looked up through the idempotency index led by the key, not by scanning each
+    /// channel's messages.
+    #[tokio::test]
+    async fn stored_keys_are_found_through_the_key_led_index() {
+        let pool = crate::store::connect_in_memory().await.unwrap();
+        crate::store::migrate(&pool).await.unwrap();
+        let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_index_info('messages_idempotency')")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(columns, ["client_message_id", "channel_id", "sender_id"]);
+        let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(format!(
+            "EXPLAIN QUERY PLAN {}",
+            stored_keys_sql(2)
+        )));
+        for value in ["c1", "u1", "k1", "c2", "u2", "k2"] {
+            query = query.bind(value);
+        }
+        let plan = query.fetch_all(&pool).await.unwrap();
+        let details: Vec<&str> = plan.iter().map(|row| row.3.as_str()).collect();
+        assert!(
+            details
+                .iter()
+                .any(|detail| detail.contains("USING INDEX messages_idempotency")),
+            "query plan: {details:?}"
+        );
+    }
 }

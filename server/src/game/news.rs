@@ -25,21 +25,26 @@ pub struct GameNews {
 pub struct NewsPage {
     /// The news among the entries read, oldest first.
     pub news: Vec<GameNews>,
-    /// The id of the last entry read (news or not), to continue after; `None` when there was nothing new.
+    /// The id of the last entry read, to continue after; `None` when there was nothing new. Entries that are
+    /// never news (what was said and rolled in session rooms) are not read at all.
     pub read_to: Option<i64>,
 }
+
+/// The journal entries after a cursor that may be news. The `kind` condition is the partial index
+/// `game_events_news`'s own (migration 0007), word for word, so the read walks that small index instead of every
+/// chat fact said since the cursor.
+pub(crate) const NEWS_QUERY: &str = "SELECT id, campaign_id, session_id, kind, payload FROM game_events \
+     WHERE id > ? AND kind NOT IN ('chat_message', 'roll') ORDER BY id LIMIT ?";
 
 impl Game {
     /// Up to `limit` journal entries after `after`, read as news.
     pub(super) async fn read_news(&self, after: i64, limit: i64) -> Result<NewsPage, Problem> {
-        let rows: Vec<(i64, String, Option<String>, String, String)> = sqlx::query_as(
-            "SELECT id, campaign_id, session_id, kind, payload FROM game_events WHERE id > ? ORDER BY id LIMIT ?",
-        )
-        .bind(after)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(internal)?;
+        let rows: Vec<(i64, String, Option<String>, String, String)> = sqlx::query_as(NEWS_QUERY)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(internal)?;
         let mut page = NewsPage {
             news: Vec::new(),
             read_to: rows.last().map(|row| row.0),
@@ -143,5 +148,51 @@ mod tests {
         );
         assert_eq!(news_of("chat_message", &json!({})), None);
         assert_eq!(news_of("session_created", &json!({})), None);
+    }
+
+    /// Reading news walks the partial index of news entries, never the chat facts (the whole journal).
+    #[tokio::test]
+    async fn news_is_read_through_the_index_that_leaves_chat_facts_out() {
+        let pool = crate::store::connect_in_memory().await.unwrap();
+        crate::store::migrate(&pool).await.unwrap();
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {NEWS_QUERY}")))
+                .bind(0)
+                .bind(10)
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        let details: Vec<&str> = plan.iter().map(|row| row.3.as_str()).collect();
+        assert!(
+            details
+                .iter()
+                .any(|detail| detail.contains("USING INDEX game_events_news")),
+            "query plan: {details:?}"
+        );
+    }
+
+    /// Chat facts are passed over: a page after them answers only the news, and pages of nothing but chat
+    /// facts answer "nothing new", so the poster writes no cursor for them.
+    #[tokio::test]
+    async fn chat_facts_are_not_read_as_a_page() {
+        let pool = crate::store::connect_in_memory().await.unwrap();
+        crate::store::migrate(&pool).await.unwrap();
+        let game = Game::new(pool.clone());
+        let mut ids = Vec::new();
+        for kind in ["chat_message", "roll", "session_created", "chat_message"] {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO game_events (campaign_id, session_id, kind, payload, recorded_at) \
+                 VALUES ('c', NULL, ?, '{}', 0) RETURNING id",
+            )
+            .bind(kind)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            ids.push(id);
+        }
+        let page = game.read_news(0, 10).await.unwrap();
+        assert_eq!(page.read_to, Some(ids[2]), "only the session entry is read");
+        let after = game.read_news(ids[2], 10).await.unwrap();
+        assert_eq!(after.read_to, None, "a chat fact alone is nothing new");
     }
 }
