@@ -1,6 +1,7 @@
 //! Controls only GMs see: new session, start/pause/end the selected one, and invite links.
 
-use crate::api::campaigns::{create_invite, set_gm_sees_whispers, ChangeSession, CreateSession};
+use crate::api::campaigns::{create_invite, set_gm_sees_whispers, ChangeSession};
+use crate::components::actions::PageActions;
 use crate::components::icon::{Icon, IconKind};
 use crate::components::problem::ProblemNotice;
 use crate::domain::campaign::{SessionAction, SessionStatus};
@@ -8,15 +9,11 @@ use crate::domain::ids::{CampaignId, SessionId};
 use crate::domain::Problem;
 use leptos::prelude::*;
 
-/// Session lifecycle buttons for the selected session, offering only the transitions its status allows.
+/// Session lifecycle buttons for the selected session, offering only the transitions its status allows. The
+/// action is the page's ([`PageActions`] says why).
 #[component]
-pub fn SessionControls(session_id: SessionId, status: SessionStatus, on_change: Callback<()>) -> impl IntoView {
-    let change = ServerAction::<ChangeSession>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = change.value().get() {
-            on_change.run(());
-        }
-    });
+pub fn SessionControls(session_id: SessionId, status: SessionStatus, actions: PageActions) -> impl IntoView {
+    let change = actions.change_session;
     let button = move |action: SessionAction, icon: IconKind, label: &'static str, testid: &'static str| {
         let session_id = session_id.clone();
         status.apply(action).is_ok().then(|| {
@@ -39,7 +36,12 @@ pub fn SessionControls(session_id: SessionId, status: SessionStatus, on_change: 
 
 /// New-session form, invite link, and the campaign's whisper setting.
 #[component]
-pub fn GmPanel(campaign_id: CampaignId, gm_sees_whispers: bool, on_change: Callback<()>) -> impl IntoView {
+pub fn GmPanel(
+    campaign_id: CampaignId,
+    gm_sees_whispers: bool,
+    on_change: Callback<()>,
+    actions: PageActions,
+) -> impl IntoView {
     let setting_problem: RwSignal<Option<Problem>> = RwSignal::new(None);
     let setting_campaign = campaign_id.clone();
     let toggle_setting = move |ev: leptos::ev::Event| {
@@ -55,12 +57,7 @@ pub fn GmPanel(campaign_id: CampaignId, gm_sees_whispers: bool, on_change: Callb
             }
         });
     };
-    let create = ServerAction::<CreateSession>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get() {
-            on_change.run(());
-        }
-    });
+    let create = actions.create_session;
     let invite: RwSignal<Option<Result<String, Problem>>> = RwSignal::new(None);
     let invite_campaign = campaign_id.clone();
     let make_invite = move |_| {

@@ -1,5 +1,6 @@
 //! Pieces the pages are made of.
 
+pub mod actions;
 pub mod autocomplete;
 pub mod channels;
 pub mod composer;

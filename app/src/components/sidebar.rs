@@ -1,7 +1,8 @@
 //! The campaign sidebar: its sessions (each a channel), members and characters. Off-game channels are in
 //! `channels`.
 
-use crate::api::campaigns::{leave_campaign, remove_member, rename_character, CreateCharacter};
+use crate::api::campaigns::{leave_campaign, remove_member, rename_character};
+use crate::components::actions::PageActions;
 use crate::components::problem::ProblemNotice;
 use crate::domain::campaign::{Role, SessionStatus};
 use crate::domain::views::{CampaignView, CharacterSummary};
@@ -45,13 +46,8 @@ pub fn status_words(status: SessionStatus) -> &'static str {
 
 /// Members by role, and characters with their controllers; any member can add a character they control.
 #[component]
-pub fn PeoplePanel(campaign: CampaignView, on_change: Callback<()>) -> impl IntoView {
-    let create = ServerAction::<CreateCharacter>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = create.value().get() {
-            on_change.run(());
-        }
-    });
+pub fn PeoplePanel(campaign: CampaignView, on_change: Callback<()>, actions: PageActions) -> impl IntoView {
+    let create = actions.create_character;
     let problem: RwSignal<Option<Problem>> = RwSignal::new(None);
     let navigate = use_navigate();
     let leave_campaign_id = campaign.id.clone();

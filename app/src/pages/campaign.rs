@@ -2,6 +2,7 @@
 //! session room's or table channel's timeline and the composer. The live feed lives at page level, so refreshing the sidebar never drops the connection.
 
 use crate::api::campaigns::get_campaign;
+use crate::components::actions::PageActions;
 use crate::components::channels::{DirectList, TableChannelList};
 use crate::components::composer::Composer;
 use crate::components::connection::ConnectionBadge;
@@ -31,6 +32,7 @@ pub fn CampaignPage() -> impl IntoView {
     let lane = RwSignal::new(Lane::InGame);
     let refresh = RwSignal::new(0u32);
     let on_change = Callback::new(move |()| refresh.update(|n| *n += 1));
+    let actions = PageActions::new(on_change);
     let feed = ChatFeed::new();
     let campaign = Resource::new(
         move || (campaign_id(), refresh.get(), feed.table_version.get()),
@@ -74,7 +76,7 @@ pub fn CampaignPage() -> impl IntoView {
                         match campaign.await {
                             Ok(view) => {
                                 let selected = shown(&view, session.as_deref(), channel.as_deref()).map(|s| s.id());
-                                view! { <Sidebar campaign=view selected on_change /> }.into_any()
+                                view! { <Sidebar campaign=view selected on_change actions /> }.into_any()
                             }
                             Err(problem) if problem.code == ErrorCode::NotAuthenticated => view! {
                                 <Redirect path=format!("/login?next={}", location.pathname.get_untracked()) />
@@ -110,7 +112,7 @@ pub fn CampaignPage() -> impl IntoView {
                                 }.into_any()),
                             };
                             let controls = (view.role == Role::Gm).then(|| view! {
-                                <SessionControls session_id=session.id.clone() status=session.status on_change />
+                                <SessionControls session_id=session.id.clone() status=session.status actions />
                             });
                             Some(view! {
                                 <div class="min-w-0">
@@ -137,9 +139,14 @@ pub fn CampaignPage() -> impl IntoView {
 }
 
 #[component]
-fn Sidebar(campaign: CampaignView, selected: Option<String>, on_change: Callback<()>) -> impl IntoView {
+fn Sidebar(
+    campaign: CampaignView,
+    selected: Option<String>,
+    on_change: Callback<()>,
+    actions: PageActions,
+) -> impl IntoView {
     let gm_panel = (campaign.role == Role::Gm).then(|| {
-        view! { <GmPanel campaign_id=campaign.id.clone() gm_sees_whispers=campaign.facts.gm_sees_whispers on_change /> }
+        view! { <GmPanel campaign_id=campaign.id.clone() gm_sees_whispers=campaign.facts.gm_sees_whispers on_change actions /> }
     });
     view! {
         <h1 data-testid="campaign-title" class="mb-2 text-lg font-semibold">{campaign.name.clone()}</h1>
@@ -147,7 +154,7 @@ fn Sidebar(campaign: CampaignView, selected: Option<String>, on_change: Callback
         <SessionList campaign=campaign.clone() selected=selected.clone() />
         <DirectList campaign=campaign.clone() selected />
         {gm_panel}
-        <PeoplePanel campaign on_change />
+        <PeoplePanel campaign on_change actions />
     }
 }
 
