@@ -5,8 +5,9 @@ use leptos::prelude::*;
 
 /// The server actions of the campaign page's buttons and forms. They belong to the page rather than to the
 /// views that dispatch them: those views are rebuilt whenever the campaign view reloads, and while it reloads
-/// the old ones stay on screen with their owner already gone. An action created in them went with that owner,
-/// so a click or a submit in that moment did nothing (a GM's "End" click was lost this way in a browser test).
+/// the old ones stay on screen with their owner already gone. An action created in them goes with that owner,
+/// so a click or a submit in that moment could do nothing (the likely cause of a GM's "End" click that a browser
+/// test once saw lost).
 #[derive(Clone, Copy)]
 pub struct PageActions {
     /// Start, pause, resume or end a session.
