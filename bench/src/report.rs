@@ -61,7 +61,7 @@ pub fn print(summary: &Summary, shared: &Shared) {
             phase + 1,
             o.rates[phase],
             stats.delivered_during.load(Ordering::Relaxed) as f64 / seconds,
-            ack.len() as f64 / seconds,
+            stats.acked_during.load(Ordering::Relaxed) as f64 / seconds,
         );
     }
     let history = shared.history.lock().unwrap_or_else(|e| e.into_inner());
@@ -106,7 +106,7 @@ pub fn json(summary: &Summary, shared: &Shared) -> Value {
             json!({
                 "rate": o.rates[phase],
                 "deliveries_per_s": stats.delivered_during.load(Ordering::Relaxed) as f64 / seconds,
-                "acks_per_s": ack.len() as f64 / seconds,
+                "acks_per_s": stats.acked_during.load(Ordering::Relaxed) as f64 / seconds,
                 "deliver_ms": percentiles_ms(&deliver),
                 "ack_ms": percentiles_ms(&ack),
             })

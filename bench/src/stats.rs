@@ -20,6 +20,9 @@ pub struct PhaseStats {
     pub ack: Mutex<Histogram<u64>>,
     /// Deliveries that arrived while this phase was sending.
     pub delivered_during: AtomicU64,
+    /// Acks that arrived while this phase was sending, whichever phase sent them: the server's durable
+    /// throughput in this phase. Acks arriving later, while a backlog drains, are not counted here.
+    pub acked_during: AtomicU64,
 }
 
 /// Counters and histograms of a run.
@@ -27,7 +30,7 @@ pub struct Shared {
     start: Instant,
     /// Tells every connection to finish.
     pub stop: watch::Sender<bool>,
-    /// The phase sending now.
+    /// The phase sending now (the number of phases once sending is over).
     pub current_phase: AtomicUsize,
     /// Per phase.
     pub phases: Vec<PhaseStats>,
@@ -67,6 +70,7 @@ impl Shared {
                     deliver: Mutex::new(histogram()),
                     ack: Mutex::new(histogram()),
                     delivered_during: AtomicU64::new(0),
+                    acked_during: AtomicU64::new(0),
                 })
                 .collect(),
             send_us: (0..=max_number).map(|_| AtomicU64::new(0)).collect(),
@@ -111,6 +115,9 @@ impl Shared {
     /// The ack of message `number`.
     pub fn acked(&self, number: u64) {
         self.acked_total.fetch_add(1, Ordering::Relaxed);
+        if let Some(stats) = self.phases.get(self.current_phase.load(Ordering::Relaxed)) {
+            stats.acked_during.fetch_add(1, Ordering::Relaxed);
+        }
         let index = number as usize;
         let (Some(at), Some(phase)) = (self.send_us.get(index), self.send_phase.get(index)) else {
             return;
@@ -175,4 +182,33 @@ pub fn memory_kib(pid: u32) -> Option<(u64, u64)> {
             .and_then(|value| value.parse().ok())
     };
     Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A phase's ack rate counts what the server acked while that phase was sending, not acks of its sends
+    /// that arrive later, and nothing that arrives while the run drains.
+    #[test]
+    fn acks_count_toward_the_phase_in_which_they_arrive() {
+        let shared = Shared::new(2, 10);
+        shared.sending(1, shared.now_us(), 0);
+        shared.sending(2, shared.now_us(), 0);
+        shared.acked(1);
+        shared.current_phase.store(1, Ordering::Relaxed);
+        shared.sending(3, shared.now_us(), 1);
+        shared.acked(2);
+        shared.current_phase.store(2, Ordering::Relaxed);
+        shared.acked(3);
+        shared.delivered(shared.now_us(), 1);
+
+        let during = |phase: usize| shared.phases[phase].acked_during.load(Ordering::Relaxed);
+        assert_eq!((during(0), during(1)), (1, 1));
+        assert_eq!(shared.phases[1].delivered_during.load(Ordering::Relaxed), 0);
+        assert_eq!(shared.acked_total.load(Ordering::Relaxed), 3);
+        // Latency still belongs to the phase that sent.
+        let timed = |phase: usize| shared.phases[phase].ack.lock().unwrap().len();
+        assert_eq!((timed(0), timed(1)), (2, 1));
+    }
 }
