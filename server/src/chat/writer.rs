@@ -114,8 +114,8 @@ impl Writer {
     async fn run(mut self, mut receiver: mpsc::Receiver<(Draft, Reply)>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
-            let (mut drafts, replies): (Vec<Draft>, Vec<Reply>) = std::mem::take(&mut batch).into_iter().unzip();
-            match self.store(&mut drafts).await {
+            let (drafts, replies): (Vec<Draft>, Vec<Reply>) = std::mem::take(&mut batch).into_iter().unzip();
+            match self.store(drafts).await {
                 Ok(results) => {
                     for (reply, result) in replies.into_iter().zip(results) {
                         match result {
@@ -154,7 +154,7 @@ impl Writer {
     /// closed session room are refused (notices are not), keys already stored (or earlier in the batch) are
     /// answered with the original, the rest get consecutive sequence ids and are inserted together. Messages of
     /// session rooms are recorded in the game journal in the same transaction.
-    async fn store(&mut self, drafts: &mut [Draft]) -> Result<Vec<Result<Written, Problem>>, sqlx::Error> {
+    async fn store(&mut self, drafts: Vec<Draft>) -> Result<Vec<Result<Written, Problem>>, sqlx::Error> {
         let connection = match self.connection.take() {
             Some(connection) => connection,
             None => writer_connection(&self.pool).await?,
@@ -198,8 +198,8 @@ impl Writer {
         let mut notices_taken: HashMap<(ChannelId, String), (String, i64)> = HashMap::new();
         let sent_at = now_ms();
         let mut results = Vec::with_capacity(drafts.len());
-        for draft in drafts.iter_mut() {
-            if let Some(problem) = closed(draft) {
+        for draft in drafts {
+            if let Some(problem) = closed(&draft) {
                 results.push(Err(problem));
                 continue;
             }
@@ -227,11 +227,11 @@ impl Writer {
             }
             let next = self.next_sequence.entry(channel).or_insert(1);
             let mut stored = Vec::with_capacity(1 + draft.companions.len());
-            for part in std::iter::once(&mut draft.message).chain(draft.companions.iter_mut()) {
+            for mut part in std::iter::once(draft.message).chain(draft.companions) {
                 part.sequence_id = *next;
                 part.message_id = MessageId::generate();
                 part.sent_at = sent_at;
-                stored.push(part.clone());
+                stored.push(part);
                 *next += 1;
             }
             let first = (stored[0].message_id.to_string(), stored[0].sequence_id);
