@@ -99,7 +99,7 @@ bigroom() {
   every_target bigroom 1 1000 --rates 40,80,120,160,200,240,280,320 --seconds "${SECONDS_PER_PHASE:-5}"
 }
 durable() {
-  every_target durable 2500 2 --rates 5000,10000,20000,30000 --seconds "${SECONDS_PER_PHASE:-5}" \
+  every_target durable 2500 2 --rates 5000,10000,20000,30000 --seconds "${SECONDS_PER_PHASE:-5}" --drain-seconds 90 \
     --connect-concurrency 256
 }
 connections() {

@@ -220,6 +220,19 @@ pub async fn latest_sequence(conn: &mut SqliteConnection, channel: &ChannelId) -
         .await
 }
 
+/// A page after a sequence id, oldest first: read through the channel's index on (channel, sequence id).
+const AFTER_SQL: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM messages WHERE channel_id = ? AND sequence_id > ? ORDER BY sequence_id LIMIT ?"
+);
+/// A page before a sequence id, newest first: the same index, walked backwards.
+const BEFORE_SQL: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM messages WHERE channel_id = ? AND sequence_id < ? ORDER BY sequence_id DESC LIMIT ?"
+);
+
 /// Up to `limit` messages after `after`, oldest first.
 pub async fn after(
     conn: &mut SqliteConnection,
@@ -227,16 +240,12 @@ pub async fn after(
     after: i64,
     limit: i64,
 ) -> Result<Vec<Message>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM messages WHERE channel_id = ? AND sequence_id > ? ORDER BY sequence_id LIMIT ?"
-    ))
-    .bind(channel.as_str())
-    .bind(after)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
+    let rows: Vec<Row> = sqlx::query_as(AFTER_SQL)
+        .bind(channel.as_str())
+        .bind(after)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
     Ok(rows.into_iter().filter_map(Row::into_message).collect())
 }
 
@@ -247,16 +256,12 @@ pub async fn before(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Message>, sqlx::Error> {
-    let rows: Vec<Row> = sqlx::query_as(concat!(
-        "SELECT ",
-        columns!(),
-        " FROM messages WHERE channel_id = ? AND sequence_id < ? ORDER BY sequence_id DESC LIMIT ?"
-    ))
-    .bind(channel.as_str())
-    .bind(before.unwrap_or(i64::MAX))
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
+    let rows: Vec<Row> = sqlx::query_as(BEFORE_SQL)
+        .bind(channel.as_str())
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
     Ok(rows.into_iter().filter_map(Row::into_message).collect())
 }
 
@@ -275,20 +280,35 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(columns, ["client_message_id", "channel_id", "sender_id"]);
-        let mut query = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(format!(
-            "EXPLAIN QUERY PLAN {}",
-            stored_keys_sql(2)
-        )));
-        for value in ["c1", "u1", "k1", "c2", "u2", "k2"] {
-            query = query.bind(value);
-        }
-        let plan = query.fetch_all(&pool).await.unwrap();
-        let details: Vec<&str> = plan.iter().map(|row| row.3.as_str()).collect();
+        let details = crate::store::query_plan(&pool, &stored_keys_sql(2)).await;
         assert!(
             details
                 .iter()
                 .any(|detail| detail.contains("USING INDEX messages_idempotency")),
             "query plan: {details:?}"
         );
+    }
+
+    /// Messages are stored in commit order (a table with a growing rowid, so a commit's rows land together)
+    /// and history pages are read through the channel's index, in order, without sorting.
+    #[tokio::test]
+    async fn messages_are_stored_in_commit_order_and_paged_through_the_channel_index() {
+        let pool = crate::store::connect_in_memory().await.unwrap();
+        crate::store::migrate(&pool).await.unwrap();
+        let rowids: Result<Vec<i64>, _> = sqlx::query_scalar("SELECT rowid FROM messages").fetch_all(&pool).await;
+        assert!(rowids.is_ok(), "messages has a rowid: {rowids:?}");
+        for sql in [AFTER_SQL, BEFORE_SQL] {
+            let details = crate::store::query_plan(&pool, sql).await;
+            assert!(
+                details
+                    .iter()
+                    .any(|d| d.contains("USING INDEX messages_channel_sequence")),
+                "query plan: {details:?}"
+            );
+            assert!(
+                !details.iter().any(|d| d.contains("TEMP B-TREE")),
+                "query plan: {details:?}"
+            );
+        }
     }
 }

@@ -262,10 +262,15 @@ impl Writer {
 }
 
 /// A pooled connection for the writer, with a page cache large enough for the hot ends of every busy
-/// channel's B-trees.
+/// channel's B-trees, and temporary storage in memory: each multi-row insert inside the batch's transaction
+/// keeps a statement journal (so a failing statement could be undone alone), which spilled past 64 KiB into a
+/// temporary file that every batch wrote to (4% of the core in the durable-sends profile, BENCHMARKS.md).
 async fn writer_connection(pool: &Pool) -> Result<PoolConnection<Sqlite>, sqlx::Error> {
     let mut connection = pool.acquire().await?;
     sqlx::query("PRAGMA cache_size = -65536")
+        .execute(&mut *connection)
+        .await?;
+    sqlx::query("PRAGMA temp_store = MEMORY")
         .execute(&mut *connection)
         .await?;
     Ok(connection)
@@ -297,4 +302,25 @@ fn session_not_active(reason: Option<&str>) -> Problem {
         reason.unwrap_or("The session is not active."),
         "Wait for the GM to start or resume the session.",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The writer's connection keeps its statement journals in memory and a large page cache.
+    #[tokio::test]
+    async fn the_writer_connection_keeps_temporary_storage_in_memory() {
+        let pool = crate::store::connect_in_memory().await.unwrap();
+        let mut connection = writer_connection(&pool).await.unwrap();
+        let temp_store: i64 = sqlx::query_scalar("PRAGMA temp_store")
+            .fetch_one(&mut *connection)
+            .await
+            .unwrap();
+        let cache_size: i64 = sqlx::query_scalar("PRAGMA cache_size")
+            .fetch_one(&mut *connection)
+            .await
+            .unwrap();
+        assert_eq!((temp_store, cache_size), (2, -65536), "2 is MEMORY");
+    }
 }

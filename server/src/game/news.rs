@@ -155,14 +155,7 @@ mod tests {
     async fn news_is_read_through_the_index_that_leaves_chat_facts_out() {
         let pool = crate::store::connect_in_memory().await.unwrap();
         crate::store::migrate(&pool).await.unwrap();
-        let plan: Vec<(i64, i64, i64, String)> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {NEWS_QUERY}")))
-                .bind(0)
-                .bind(10)
-                .fetch_all(&pool)
-                .await
-                .unwrap();
-        let details: Vec<&str> = plan.iter().map(|row| row.3.as_str()).collect();
+        let details = crate::store::query_plan(&pool, NEWS_QUERY).await;
         assert!(
             details
                 .iter()

@@ -91,6 +91,17 @@ pub async fn migrate(pool: &Pool) -> Result<(), sqlx::migrate::MigrateError> {
     sqlx::migrate!("./migrations").run(pool).await
 }
 
+/// The steps SQLite's planner chooses for `sql` (its parameters left unbound, which does not change the plan),
+/// for tests that pin a query to an index.
+#[cfg(test)]
+pub(crate) async fn query_plan(pool: &Pool, sql: &str) -> Vec<String> {
+    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+        .fetch_all(pool)
+        .await
+        .expect("query plan");
+    plan.into_iter().map(|step| step.3).collect()
+}
+
 /// Begins a transaction that will write. `BEGIN IMMEDIATE` takes the write lock up front, waiting up to the busy
 /// timeout; a deferred transaction that reads first and writes later fails at once with "database is locked"
 /// when another connection committed in between (SQLite cannot upgrade its stale read snapshot).
