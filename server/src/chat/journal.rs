@@ -280,13 +280,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(columns, ["client_message_id", "channel_id", "sender_id"]);
-        let details = crate::store::query_plan(&pool, &stored_keys_sql(2)).await;
-        assert!(
-            details
-                .iter()
-                .any(|detail| detail.contains("USING INDEX messages_idempotency")),
-            "query plan: {details:?}"
-        );
+        crate::store::plan_using_index(&pool, &stored_keys_sql(2), "messages_idempotency").await;
     }
 
     /// Messages are stored in commit order (a table with a growing rowid, so a commit's rows land together)
@@ -298,13 +292,7 @@ mod tests {
         let rowids: Result<Vec<i64>, _> = sqlx::query_scalar("SELECT rowid FROM messages").fetch_all(&pool).await;
         assert!(rowids.is_ok(), "messages has a rowid: {rowids:?}");
         for sql in [AFTER_SQL, BEFORE_SQL] {
-            let details = crate::store::query_plan(&pool, sql).await;
-            assert!(
-                details
-                    .iter()
-                    .any(|d| d.contains("USING INDEX messages_channel_sequence")),
-                "query plan: {details:?}"
-            );
+            let details = crate::store::plan_using_index(&pool, sql, "messages_channel_sequence").await;
             assert!(
                 !details.iter().any(|d| d.contains("TEMP B-TREE")),
                 "query plan: {details:?}"

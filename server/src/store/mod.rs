@@ -92,14 +92,20 @@ pub async fn migrate(pool: &Pool) -> Result<(), sqlx::migrate::MigrateError> {
 }
 
 /// The steps SQLite's planner chooses for `sql` (its parameters left unbound, which does not change the plan),
-/// for tests that pin a query to an index.
+/// checked to read through `index`; returned for further checks. For tests that pin a query to an index.
 #[cfg(test)]
-pub(crate) async fn query_plan(pool: &Pool, sql: &str) -> Vec<String> {
+pub(crate) async fn plan_using_index(pool: &Pool, sql: &str, index: &str) -> Vec<String> {
     let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
         .fetch_all(pool)
         .await
         .expect("query plan");
-    plan.into_iter().map(|step| step.3).collect()
+    let details: Vec<String> = plan.into_iter().map(|step| step.3).collect();
+    let wanted = format!("USING INDEX {index}");
+    assert!(
+        details.iter().any(|detail| detail.contains(&wanted)),
+        "query plan: {details:?}"
+    );
+    details
 }
 
 /// Begins a transaction that will write. `BEGIN IMMEDIATE` takes the write lock up front, waiting up to the busy
