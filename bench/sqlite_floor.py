@@ -47,7 +47,9 @@ def main():
     rooms = database.execute(
         "SELECT c.id, c.campaign_id, c.context_id, m.user_id FROM channels c "
         "JOIN campaign_members m ON m.campaign_id = c.campaign_id WHERE c.kind = 'session'").fetchall()
-    next_sequence = {}
+    # Runs may follow one another on the same database: sequences go on from the last, ids carry the run's start.
+    next_sequence = dict(database.execute("SELECT channel_id, MAX(sequence_id) FROM messages GROUP BY channel_id"))
+    run = f"{int(time.time()) % 16 ** 8:08X}"
     stop = threading.Event()
     threading.Thread(target=checkpoint_every_quarter_second, args=(path, stop), daemon=True).start()
     body = "The door creaks open; a cold draft carries the smell of old smoke."
@@ -62,9 +64,9 @@ def main():
             sequence = next_sequence.get(channel, 0) + 1
             next_sequence[channel] = sequence
             counter += 1
-            message_id = f"01KFLOOR{counter:018d}"
+            message_id = f"01KF{run}{counter:014d}"
             rows.append((channel, sequence, message_id, now, "chat", "player", None, "Player", sender, body, "[]",
-                         "all", "[]", 0, 0, None, f"01KCLIENT{counter:017d}"))
+                         "all", "[]", 0, 0, None, f"01KC{run}{counter:014d}"))
             facts.append((campaign, session, "chat_message",
                           json.dumps({"message_id": message_id, "channel_id": channel, "body": body}), now))
         database.execute("BEGIN IMMEDIATE")

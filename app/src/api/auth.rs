@@ -1,11 +1,12 @@
 //! Account server functions: register, log in, log out, and who is logged in.
 
+use super::codec::TextJson;
 use crate::domain::views::UserSummary;
 use crate::domain::Problem;
 use leptos::prelude::*;
 
 /// Creates an account, logs it in and sends the browser to `next` (or the campaign list).
-#[server]
+#[server(output = TextJson)]
 pub async fn register(username: String, password: String, next: Option<String>) -> Result<UserSummary, Problem> {
     use super::backend::{backend, set_session_cookie};
     let (user, token) = backend()?.register(&username, &password).await?;
@@ -16,7 +17,7 @@ pub async fn register(username: String, password: String, next: Option<String>) 
 
 /// Logs in and sends the browser to `next` (or the campaign list). An unknown user and a wrong password get
 /// the same `invalid_credentials` answer.
-#[server]
+#[server(output = TextJson)]
 pub async fn login(username: String, password: String, next: Option<String>) -> Result<UserSummary, Problem> {
     use super::backend::{backend, set_session_cookie};
     let (user, token) = backend()?.login(&username, &password).await?;
@@ -26,7 +27,7 @@ pub async fn login(username: String, password: String, next: Option<String>) -> 
 }
 
 /// Ends the login session and clears the cookie.
-#[server]
+#[server(output = TextJson)]
 pub async fn logout() -> Result<(), Problem> {
     use super::backend::{backend, session_token, set_session_cookie};
     if let Some(token) = session_token() {
@@ -38,7 +39,7 @@ pub async fn logout() -> Result<(), Problem> {
 }
 
 /// The logged-in user, or `None`.
-#[server]
+#[server(output = TextJson)]
 pub async fn current_user() -> Result<Option<UserSummary>, Problem> {
     use super::backend::{backend, session_token};
     match session_token() {

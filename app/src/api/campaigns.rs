@@ -1,6 +1,7 @@
 //! Campaign server functions: list, create, invite, join, leave, characters, the session lifecycle, table
 //! channels and direct messages.
 
+use super::codec::TextJson;
 use crate::domain::campaign::{SessionAction, SessionStatus};
 use crate::domain::ids::{CampaignId, ChannelId, CharacterId, SessionId, UserId};
 use crate::domain::views::{CampaignSummary, CampaignView, InvitePreview};
@@ -8,7 +9,7 @@ use crate::domain::Problem;
 use leptos::prelude::*;
 
 /// The caller's campaigns.
-#[server]
+#[server(output = TextJson)]
 pub async fn list_campaigns() -> Result<Vec<CampaignSummary>, Problem> {
     use super::backend::{backend, require_user};
     let user = require_user().await?;
@@ -16,7 +17,7 @@ pub async fn list_campaigns() -> Result<Vec<CampaignSummary>, Problem> {
 }
 
 /// Creates a campaign with the caller as GM and opens it.
-#[server]
+#[server(output = TextJson)]
 pub async fn create_campaign(name: String) -> Result<CampaignId, Problem> {
     use super::backend::{backend, require_user};
     let user = require_user().await?;
@@ -26,7 +27,7 @@ pub async fn create_campaign(name: String) -> Result<CampaignId, Problem> {
 }
 
 /// The campaign page's data; members only (others get `not_found`).
-#[server]
+#[server(output = TextJson)]
 pub async fn get_campaign(campaign_id: CampaignId) -> Result<CampaignView, Problem> {
     use super::backend::{backend, require_user};
     let user = require_user().await?;
@@ -34,7 +35,7 @@ pub async fn get_campaign(campaign_id: CampaignId) -> Result<CampaignView, Probl
 }
 
 /// Creates an invite code; GMs only.
-#[server]
+#[server(output = TextJson)]
 pub async fn create_invite(campaign_id: CampaignId) -> Result<String, Problem> {
     use super::backend::{backend, require_user};
     let user = require_user().await?;
@@ -42,7 +43,7 @@ pub async fn create_invite(campaign_id: CampaignId) -> Result<String, Problem> {
 }
 
 /// What an invite code opens.
-#[server]
+#[server(output = TextJson)]
 pub async fn get_invite(code: String) -> Result<InvitePreview, Problem> {
     use super::backend::{backend, require_user};
     let user = require_user().await?;
@@ -50,7 +51,7 @@ pub async fn get_invite(code: String) -> Result<InvitePreview, Problem> {
 }
 
 /// Joins the invite's campaign as a player and opens it.
-#[server]
+#[server(output = TextJson)]
 pub async fn accept_invite(code: String) -> Result<CampaignId, Problem> {
     use super::backend::{backend, require_user};
     let user = require_user().await?;
@@ -60,7 +61,7 @@ pub async fn accept_invite(code: String) -> Result<CampaignId, Problem> {
 }
 
 /// Creates a character the caller controls.
-#[server]
+#[server(output = TextJson)]
 pub async fn create_character(campaign_id: CampaignId, name: String) -> Result<(), Problem> {
     use super::backend::{backend, require_user};
     let user = require_user().await?;
@@ -69,7 +70,7 @@ pub async fn create_character(campaign_id: CampaignId, name: String) -> Result<(
 }
 
 /// Creates a scheduled session (and its channel); GMs only.
-#[server]
+#[server(output = TextJson)]
 pub async fn create_session(campaign_id: CampaignId, title: String) -> Result<SessionId, Problem> {
     use super::backend::{backend, require_user};
     let user = require_user().await?;
@@ -77,7 +78,7 @@ pub async fn create_session(campaign_id: CampaignId, title: String) -> Result<Se
 }
 
 /// Starts, pauses or ends a session; GMs only.
-#[server]
+#[server(output = TextJson)]
 pub async fn change_session(session_id: SessionId, action: SessionAction) -> Result<SessionStatus, Problem> {
     use super::backend::{backend, require_user};
     let user = require_user().await?;
@@ -86,7 +87,7 @@ pub async fn change_session(session_id: SessionId, action: SessionAction) -> Res
 
 /// Lets GMs read (or stop reading) whispers they are not part of; GMs only. Whispers already sent keep the
 /// answer they were sent with.
-#[server]
+#[server(output = TextJson)]
 pub async fn set_gm_sees_whispers(campaign_id: CampaignId, on: bool) -> Result<(), Problem> {
     use super::backend::{backend, require_user};
     let user = require_user().await?;
@@ -94,7 +95,7 @@ pub async fn set_gm_sees_whispers(campaign_id: CampaignId, on: bool) -> Result<(
 }
 
 /// Adds a table channel such as `#scheduling`; GMs only.
-#[server]
+#[server(output = TextJson)]
 pub async fn create_table_channel(campaign_id: CampaignId, name: String) -> Result<ChannelId, Problem> {
     use super::backend::{backend, require_user};
     let user = require_user().await?;
@@ -102,7 +103,7 @@ pub async fn create_table_channel(campaign_id: CampaignId, name: String) -> Resu
 }
 
 /// Opens (or creates) the direct-message channel with the chosen members.
-#[server]
+#[server(output = TextJson)]
 pub async fn open_direct(campaign_id: CampaignId, members: Vec<UserId>) -> Result<ChannelId, Problem> {
     use super::backend::{backend, require_user};
     let user = require_user().await?;
@@ -110,7 +111,7 @@ pub async fn open_direct(campaign_id: CampaignId, members: Vec<UserId>) -> Resul
 }
 
 /// Leaves the campaign (the last GM cannot) and goes back to the campaign list.
-#[server]
+#[server(output = TextJson)]
 pub async fn leave_campaign(campaign_id: CampaignId) -> Result<(), Problem> {
     use super::backend::{backend, require_user};
     let user = require_user().await?;
@@ -120,7 +121,7 @@ pub async fn leave_campaign(campaign_id: CampaignId) -> Result<(), Problem> {
 }
 
 /// Removes a member (not a GM) from the campaign; GMs only.
-#[server]
+#[server(output = TextJson)]
 pub async fn remove_member(campaign_id: CampaignId, member: UserId) -> Result<(), Problem> {
     use super::backend::{backend, require_user};
     let user = require_user().await?;
@@ -128,7 +129,7 @@ pub async fn remove_member(campaign_id: CampaignId, member: UserId) -> Result<()
 }
 
 /// Renames a character; its players and the GMs may.
-#[server]
+#[server(output = TextJson)]
 pub async fn rename_character(character_id: CharacterId, name: String) -> Result<(), Problem> {
     use super::backend::{backend, require_user};
     let user = require_user().await?;

@@ -1,11 +1,11 @@
 //! Lets [`Problem`] travel through server functions intact, so a form can show its code, message and hint.
 
+use super::codec::TextJsonEncoding;
 use crate::domain::{ErrorCode, Problem};
-use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
 impl FromServerFnError for Problem {
-    type Encoder = JsonEncoding;
+    type Encoder = TextJsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

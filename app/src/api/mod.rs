@@ -7,4 +7,5 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod campaigns;
+pub mod codec;
 mod error;
