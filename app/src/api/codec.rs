@@ -66,6 +66,15 @@ mod tests {
     }
 
     #[test]
+    fn every_server_function_answers_through_text_json() {
+        for source in [include_str!("auth.rs"), include_str!("campaigns.rs")] {
+            let declared = source.matches("#[server").count();
+            assert!(declared > 0);
+            assert_eq!(source.matches("#[server(output = TextJson)]").count(), declared);
+        }
+    }
+
+    #[test]
     fn bytes_that_are_not_text_are_refused() {
         let result: Result<Problem, _> = TextJsonEncoding::decode(Bytes::from_static(b"\"\xff\""));
         assert!(matches!(result, Err(TextJsonError::NotUtf8)));
