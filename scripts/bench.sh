@@ -49,7 +49,7 @@ start_tabletalk() {
   target/release/tabletalk seed --database-url "sqlite://$dir/t.db" --bench-rooms "$1" --bench-members "$2" \
     --bench-history "${3:-0}" --bench-out "$out/plan.json" >/dev/null
   LEPTOS_SITE_ROOT=target/site taskset -c "$server_core" target/release/tabletalk serve \
-    --database-url "sqlite://$dir/t.db" --addr 127.0.0.1:3200 >"$out/tabletalk.log" 2>&1 &
+    --database-url "sqlite://$dir/t.db" --addr 127.0.0.1:3200 --max-sockets-per-ip 0 >"$out/tabletalk.log" 2>&1 &
   server_pid=$!
   wait_port 3200
 }
@@ -122,7 +122,7 @@ page() {
   rm -rf "$dir" && mkdir -p "$dir"
   target/release/tabletalk seed --database-url "sqlite://$dir/t.db" --demo >/dev/null
   LEPTOS_SITE_ROOT=target/site taskset -c "$server_core" target/release/tabletalk serve \
-    --database-url "sqlite://$dir/t.db" --addr 127.0.0.1:3200 >"$out/page.log" 2>&1 &
+    --database-url "sqlite://$dir/t.db" --addr 127.0.0.1:3200 --max-sockets-per-ip 0 >"$out/page.log" 2>&1 &
   server_pid=$!
   wait_port 3200
   (cd end2end && BASE_URL=http://127.0.0.1:3200 taskset -c "$load_core" node bench/page_live.mjs) \

@@ -15,12 +15,12 @@ step "formatting"
 cargo fmt --all --check
 
 step "clippy: server build (ssr)"
-cargo clippy -p app -p server -p bench --features app/ssr --all-targets -- -D warnings
+cargo clippy -p domain -p app -p server -p bench --features app/ssr --all-targets -- -D warnings
 step "clippy: browser build (hydrate, wasm32)"
 cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and integration tests (audience property test: ${PROPTEST_CASES:-10000} cases)"
-PROPTEST_CASES="${PROPTEST_CASES:-10000}" cargo test -p app -p server -p bench --features app/ssr
+PROPTEST_CASES="${PROPTEST_CASES:-10000}" cargo test -p domain -p app -p server -p bench --features app/ssr
 
 step "load generator smoke run (200 connections, 5 s; fails on any lost, duplicated or misdelivered message)"
 scripts/load-smoke.sh

@@ -1,6 +1,6 @@
 //! Tabletalk's shared crate: compiled for the browser (`hydrate`) and the server (`ssr`).
 //!
-//! - [`domain`]: pure rules shared by both sides (no leptos, no I/O).
+//! - [`domain`]: pure rules shared by both sides (no leptos, no I/O): the `domain` crate, re-exported.
 //! - [`api`]: server functions, the request/response calls of the pages.
 //! - [`feed`]: the live WebSocket feed of a channel, with reconnect and an outbox.
 //! - [`pages`]: one file per route; [`components`]: the pieces pages are made of.
@@ -12,7 +12,8 @@
 
 pub mod api;
 pub mod components;
-pub mod domain;
+/// The pure shared rules, a crate of their own (`domain/`) so nothing framework-shaped can creep in.
+pub use domain;
 pub mod feed;
 pub mod pages;
 
@@ -23,6 +24,8 @@ use leptos_router::path;
 
 /// The HTML document around the app, rendered on the server for every page load.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en" class="dark">
@@ -39,6 +42,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// Sends the page's Content-Security-Policy: only scripts carrying this response's nonce run (Leptos puts it
+/// on its hydration scripts), and what they load ('strict-dynamic'); the `.wasm` may compile; nothing may
+/// frame the page, post forms elsewhere or load plugins. Set while the shell renders, before the first chunk
+/// leaves, so it is a real header and not a `<meta>`.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

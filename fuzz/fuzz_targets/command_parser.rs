@@ -3,10 +3,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tabletalk_fuzz::domain::command::{parse, Parsed};
-use tabletalk_fuzz::domain::compose::prepare;
-use tabletalk_fuzz::domain::mentions;
-use tabletalk_fuzz::domain::policy::{AudienceHint, Lane, ModeHint, TableFacts};
+use domain::command::{parse, Parsed};
+use domain::compose::prepare;
+use domain::mentions;
+use domain::policy::{AudienceHint, Lane, ModeHint, TableFacts};
 
 fuzz_target!(|body: &str| {
     if let Ok(Parsed::Command(command)) = parse(body) {

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use tabletalk_fuzz::domain::dice::{parse, roll, DiceRng, MAX_DICE};
+use domain::dice::{parse, roll, DiceRng, MAX_DICE};
 
 /// Faces from the fuzzer's own bytes, so it can steer toward edge values.
 struct Faces(u64);

@@ -1,6 +1,7 @@
 //! The command line: `tabletalk serve`, `tabletalk migrate`, `tabletalk seed --demo` (or `--bench-rooms` for
 //! the load generator).
 
+use crate::auth::sockets::SocketLimits;
 use crate::store::{self, DEFAULT_DATABASE_URL};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
@@ -45,6 +46,12 @@ pub struct ServeArgs {
     /// Mark cookies `Secure`; turn on when served over HTTPS.
     #[arg(long, env = "TABLETALK_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Live sockets one user may hold at once (tabs and devices together).
+    #[arg(long, env = "TABLETALK_MAX_SOCKETS_PER_USER", default_value_t = SocketLimits::default().per_user)]
+    pub max_sockets_per_user: usize,
+    /// Live sockets from one address at once; 0 for no cap (the load generator opens thousands from one).
+    #[arg(long, env = "TABLETALK_MAX_SOCKETS_PER_IP", default_value_t = SocketLimits::default().per_ip)]
+    pub max_sockets_per_ip: usize,
 }
 
 /// Options of `seed`.
@@ -128,7 +135,12 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let pool = store::connect(&args.database.database_url).await?;
     store::migrate(&pool).await?;
     let addr = options.site_addr;
-    let state = crate::build_state(pool, options, args.secure_cookies);
+    let limits = SocketLimits {
+        per_user: args.max_sockets_per_user,
+        per_ip: args.max_sockets_per_ip,
+        ..SocketLimits::default()
+    };
+    let state = crate::state::build_state_with(pool, options, args.secure_cookies, limits);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("Tabletalk listening on http://{}", listener.local_addr()?);
     println!("Tabletalk is running at http://{}", listener.local_addr()?);

@@ -3,11 +3,13 @@
 //! - [`cli`]: the command line (`serve`, `migrate`, `seed`).
 //! - [`http`]: the router: pages, server functions, static files, `/ws`.
 //! - [`ws`]: the WebSocket gateway and one task pair per connection.
-//! - [`auth`]: accounts, argon2 hashes, login sessions.
+//! - [`auth`]: accounts, argon2 hashes, login sessions, the session cookie, the login throttle, live sockets.
+//! - [`error`]: a [`app::domain::Problem`] as an HTTP answer, one status table for every surface.
 //! - [`game`]: the game authority (campaigns, members, characters, sessions, game journal).
-//! - [`chat`]: channels' messages: single writer per channel, delivery hub, history.
+//! - [`chat`]: channels' messages: one group-committing writer for all channels, the delivery hub, history.
 //! - [`store`]: the database pool and migrations.
 //! - [`seed`]: the demo campaign.
+//! - [`state`]: [`AppState`], every service built once at start-up and shared by HTTP and the gateway.
 //!
 //! Start-up is testable: [`build_state`] then [`run`] on any listener (tests bind port 0).
 
@@ -16,34 +18,19 @@
 pub mod auth;
 pub mod chat;
 pub mod cli;
+pub mod error;
 pub mod game;
 pub mod http;
 pub mod seed;
 pub mod seed_bench;
+pub mod state;
 pub mod store;
 pub mod ws;
 
-use auth::AuthService;
-use chat::ChatService;
-use game::Game;
-use http::AppState;
-use leptos::prelude::LeptosOptions;
-use std::future::Future;
-use std::sync::Arc;
-use tokio::net::TcpListener;
+pub use state::{build_state, AppState};
 
-/// Builds every service over an opened, migrated pool.
-pub fn build_state(pool: store::Pool, leptos_options: LeptosOptions, secure_cookies: bool) -> AppState {
-    let game = Game::new(pool.clone());
-    let chat = ChatService::start(pool.clone(), Arc::new(game.clone()));
-    AppState {
-        leptos_options,
-        auth: AuthService::new(pool),
-        game,
-        chat,
-        secure_cookies,
-    }
-}
+use std::future::Future;
+use tokio::net::TcpListener;
 
 /// Serves `state` on `listener` until `shutdown` completes.
 pub async fn run(
@@ -59,7 +46,7 @@ pub async fn run(
             tracing::debug!(%error, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    // Connection info gives every request its peer address: the login throttle and the socket caps count by it.
+    let app = http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

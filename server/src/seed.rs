@@ -1,7 +1,7 @@
 //! The demo campaign, so a newcomer can log in and talk at once. Idempotent: seeding twice changes nothing.
 
 use crate::chat::SendRequest;
-use crate::http::AppState;
+use crate::state::AppState;
 use app::domain::campaign::{Role, SessionAction};
 use app::domain::views::UserSummary;
 use app::domain::Problem;

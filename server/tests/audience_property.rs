@@ -3,17 +3,17 @@
 //! row must satisfy `can_see`, everything a viewer may see must reach them, and the audience invariants must
 //! hold on their own terms (not only through `can_see`). `PROPTEST_CASES` sets the number of cases (10,000 in CI).
 
-use app::domain::audience::{can_see, Viewer};
 use app::domain::campaign::{Role, SessionAction};
 use app::domain::frames::ServerFrame;
 use app::domain::ids::{CampaignId, ChannelId, CharacterId, UserId};
 use app::domain::views::UserSummary;
+use app::domain::visibility::{can_see, Viewer};
 use app::domain::ErrorCode;
 use proptest::prelude::*;
 use serde_json::json;
 use server::chat::hub::{ConnectionId, Subscriber};
 use server::chat::SendRequest;
-use server::http::AppState;
+use server::state::AppState;
 use server::store::Pool;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -297,3 +297,51 @@ async fn previews_and_suggestions_match_the_shared_domain() {
         "previews store nothing"
     );
 }
+
+#[tokio::test]
+async fn a_blind_roll_is_acked_with_the_rollers_own_notice_never_the_hidden_roll() {
+    let server = TestServer::start().await;
+    let (gm, gm_token) = server.user("gamemaster").await;
+    let (alice, alice_token) = server.user("alice").await;
+    let (_, _, channel) = server.table(&gm, &[&alice], true).await;
+    let mut gm_socket = server.connect(&gm_token).await;
+    let mut alice_socket = server.connect(&alice_token).await;
+    gm_socket.join(&channel, Some(1)).await;
+    alice_socket.join(&channel, Some(1)).await;
+
+    let ack = alice_socket.say(&channel, "blind-1", "/blindroll 1d20 Stealth").await;
+    assert_eq!(ack["type"], "chat.ack");
+    let hidden = gm_socket.next_of("chat.message").await["message"].clone();
+    assert_eq!(hidden["audience"]["blind"], true);
+    assert_ne!(
+        ack["message_id"], hidden["message_id"],
+        "the ack never names the hidden roll"
+    );
+    assert_ne!(ack["sequence_id"], hidden["sequence_id"]);
+    // The roller received exactly the message the ack names.
+    let mut history = alice_socket.drain(std::time::Duration::from_millis(200)).await;
+    alice_socket
+        .send(json!({"type": "chat.history.before", "channel_id": channel}))
+        .await;
+    history.push(alice_socket.next_of("chat.history").await);
+    let text: String = history.iter().map(Value::to_string).collect();
+    assert!(
+        !text.contains(hidden["message_id"].as_str().unwrap()),
+        "the hidden roll's id never reaches the roller"
+    );
+    let page = history.last().unwrap();
+    let own = page["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["message_id"] == ack["message_id"])
+        .expect("the acked message is one the roller can read");
+    assert_eq!(own["kind"], "notification");
+    assert_eq!(own["sequence_id"], ack["sequence_id"]);
+
+    // A resend with the same key answers with the same notice.
+    let again = alice_socket.say(&channel, "blind-1", "/blindroll 1d20 Stealth").await;
+    assert_eq!(again["duplicate"], true);
+    assert_eq!(again["message_id"], ack["message_id"]);
+    assert_eq!(again["sequence_id"], ack["sequence_id"]);
+}

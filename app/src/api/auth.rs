@@ -1,16 +1,16 @@
 //! Account server functions: register, log in, log out, and who is logged in.
 
 use super::codec::TextJson;
+use super::ApiError;
 use crate::domain::views::UserSummary;
-use crate::domain::Problem;
 use leptos::prelude::*;
 
 /// Creates an account, logs it in and sends the browser to `next` (or the campaign list).
 #[server(output = TextJson)]
-pub async fn register(username: String, password: String, next: Option<String>) -> Result<UserSummary, Problem> {
-    use super::backend::{backend, set_session_cookie};
-    let (user, token) = backend()?.register(&username, &password).await?;
-    set_session_cookie(Some(&token));
+pub async fn register(username: String, password: String, next: Option<String>) -> Result<UserSummary, ApiError> {
+    use super::backend::{backend, request_parts, set_cookie};
+    let (user, cookie) = backend()?.register(&request_parts()?, &username, &password).await?;
+    set_cookie(&cookie);
     leptos_axum::redirect(&safe_next(next));
     Ok(user)
 }
@@ -18,34 +18,29 @@ pub async fn register(username: String, password: String, next: Option<String>) 
 /// Logs in and sends the browser to `next` (or the campaign list). An unknown user and a wrong password get
 /// the same `invalid_credentials` answer.
 #[server(output = TextJson)]
-pub async fn login(username: String, password: String, next: Option<String>) -> Result<UserSummary, Problem> {
-    use super::backend::{backend, set_session_cookie};
-    let (user, token) = backend()?.login(&username, &password).await?;
-    set_session_cookie(Some(&token));
+pub async fn login(username: String, password: String, next: Option<String>) -> Result<UserSummary, ApiError> {
+    use super::backend::{backend, request_parts, set_cookie};
+    let (user, cookie) = backend()?.login(&request_parts()?, &username, &password).await?;
+    set_cookie(&cookie);
     leptos_axum::redirect(&safe_next(next));
     Ok(user)
 }
 
-/// Ends the login session and clears the cookie.
+/// Ends the login session, which closes its open sockets in every tab, and clears the cookie.
 #[server(output = TextJson)]
-pub async fn logout() -> Result<(), Problem> {
-    use super::backend::{backend, session_token, set_session_cookie};
-    if let Some(token) = session_token() {
-        backend()?.logout(&token).await?;
-    }
-    set_session_cookie(None);
+pub async fn logout() -> Result<(), ApiError> {
+    use super::backend::{backend, request_parts, set_cookie};
+    let cookie = backend()?.logout(&request_parts()?).await?;
+    set_cookie(&cookie);
     leptos_axum::redirect("/login");
     Ok(())
 }
 
 /// The logged-in user, or `None`.
 #[server(output = TextJson)]
-pub async fn current_user() -> Result<Option<UserSummary>, Problem> {
-    use super::backend::{backend, session_token};
-    match session_token() {
-        Some(token) => backend()?.user_for_token(&token).await,
-        None => Ok(None),
-    }
+pub async fn current_user() -> Result<Option<UserSummary>, ApiError> {
+    use super::backend::{backend, request_parts};
+    backend()?.current_user(&request_parts()?).await.map_err(ApiError::from)
 }
 
 /// Only same-site paths are followed after login, so a crafted link cannot send a user elsewhere.

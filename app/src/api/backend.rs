@@ -5,25 +5,27 @@ use crate::domain::campaign::{SessionAction, SessionStatus};
 use crate::domain::ids::{CampaignId, ChannelId, CharacterId, SessionId, UserId};
 use crate::domain::views::{CampaignSummary, CampaignView, InvitePreview, UserSummary};
 use crate::domain::Problem;
+use http::request::Parts;
 use leptos::prelude::*;
 use std::sync::Arc;
 
-/// Name of the session cookie; the WebSocket gateway reads the same cookie.
-pub const SESSION_COOKIE: &str = "tt_session";
-
 /// Everything the pages may ask of the server. Implementations authorise every call themselves.
+///
+/// The session cookie is the server's business (`server::auth::cookie`): calls that depend on who is asking
+/// get the request's parts, and the server reads the cookie and the peer address from them.
 #[async_trait::async_trait]
 pub trait Backend: Send + Sync + 'static {
-    /// Creates an account and a login session; returns the user and the session token.
-    async fn register(&self, username: &str, password: &str) -> Result<(UserSummary, String), Problem>;
-    /// Checks credentials and opens a login session; returns the user and the session token.
-    async fn login(&self, username: &str, password: &str) -> Result<(UserSummary, String), Problem>;
-    /// Ends the login session of `token`.
-    async fn logout(&self, token: &str) -> Result<(), Problem>;
-    /// The user a session token belongs to, if it is valid.
-    async fn user_for_token(&self, token: &str) -> Result<Option<UserSummary>, Problem>;
-    /// Whether session cookies need the `Secure` attribute (served over HTTPS).
-    fn secure_cookies(&self) -> bool;
+    /// Creates an account and a login session (throttled per address); returns the user and the
+    /// `Set-Cookie` value that logs the browser in.
+    async fn register(&self, request: &Parts, username: &str, password: &str)
+        -> Result<(UserSummary, String), Problem>;
+    /// Checks credentials (throttled per account and address) and opens a login session; returns the user
+    /// and the `Set-Cookie` value that logs the browser in.
+    async fn login(&self, request: &Parts, username: &str, password: &str) -> Result<(UserSummary, String), Problem>;
+    /// Ends the request's login session (closing its sockets); returns the `Set-Cookie` value that clears it.
+    async fn logout(&self, request: &Parts) -> Result<String, Problem>;
+    /// The user whose valid login session the request carries, if any.
+    async fn current_user(&self, request: &Parts) -> Result<Option<UserSummary>, Problem>;
 
     /// The campaigns `user` belongs to.
     async fn campaigns(&self, user: &UserId) -> Result<Vec<CampaignSummary>, Problem>;
@@ -72,64 +74,25 @@ pub fn backend() -> Result<Arc<dyn Backend>, Problem> {
     use_context::<Arc<dyn Backend>>().ok_or_else(Problem::internal)
 }
 
-/// The session token from the request's cookie, if any.
-pub fn session_token() -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
-    cookie_value(&parts.headers, SESSION_COOKIE)
-}
-
-/// The value of cookie `name` among a request's headers. Shared with the WebSocket gateway, which
-/// authenticates its upgrade with the same cookie.
-pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_owned())
+/// The request being answered (leptos_axum provides its parts to every server function).
+pub fn request_parts() -> Result<Parts, Problem> {
+    use_context::<Parts>().ok_or_else(Problem::internal)
 }
 
 /// The logged-in caller, or `not_authenticated`.
 pub async fn require_user() -> Result<UserSummary, Problem> {
-    let token = session_token().ok_or_else(Problem::not_authenticated)?;
     backend()?
-        .user_for_token(&token)
+        .current_user(&request_parts()?)
         .await?
         .ok_or_else(Problem::not_authenticated)
 }
 
-/// Sets (or, with `None`, clears) the session cookie on the response: HttpOnly so scripts cannot read it,
-/// SameSite=Lax so other sites cannot post with it.
-pub fn set_session_cookie(token: Option<&str>) {
-    let secure = backend().map(|b| b.secure_cookies()).unwrap_or(false);
-    let cookie = match token {
-        Some(token) => format!(
-            "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000{}",
-            if secure { "; Secure" } else { "" }
-        ),
-        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
-    };
+/// Puts a `Set-Cookie` value from the backend on the response.
+pub fn set_cookie(cookie: &str) {
     if let (Some(response), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(&cookie),
+        http::HeaderValue::from_str(cookie),
     ) {
         response.append_header(http::header::SET_COOKIE, value);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::cookie_value;
-
-    #[test]
-    fn cookies_are_found_among_others() {
-        let mut headers = http::HeaderMap::new();
-        headers.append(http::header::COOKIE, "a=1; tt_session=abc".parse().unwrap());
-        headers.append(http::header::COOKIE, "b=2".parse().unwrap());
-        assert_eq!(cookie_value(&headers, "tt_session").as_deref(), Some("abc"));
-        assert_eq!(cookie_value(&headers, "b").as_deref(), Some("2"));
-        assert_eq!(cookie_value(&headers, "missing"), None);
     }
 }

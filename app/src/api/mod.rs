@@ -11,3 +11,5 @@ pub mod backend;
 pub mod campaigns;
 pub mod codec;
 mod error;
+
+pub use error::ApiError;

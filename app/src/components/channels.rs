@@ -80,7 +80,7 @@ fn NewTableChannel(campaign: CampaignView) -> impl IntoView {
                         Default::default(),
                     );
                 }
-                Err(error) => problem.set(Some(error)),
+                Err(error) => problem.set(Some(error.into())),
             }
         });
     };
@@ -113,7 +113,7 @@ fn NewDirect(campaign: CampaignView) -> impl IntoView {
                         Default::default(),
                     );
                 }
-                Err(error) => problem.set(Some(error)),
+                Err(error) => problem.set(Some(error.into())),
             }
         });
     };

@@ -1,11 +1,11 @@
 //! The composer: Enter sends, Shift+Enter starts a new line, Up in an empty box recalls your last message,
 //! `/` and `@` open suggestions. Closed (and saying why) when the session room does not accept posts; a
-//! refused send puts its text back so nothing typed is lost.
+//! refused send puts its text back so nothing typed is lost. Each channel keeps its own unsent draft.
 
 use super::autocomplete::{Item, SuggestionList, Suggestions};
 use super::problem::ProblemNotice;
 use super::speak_as::{Choice, SpeakAs};
-use crate::domain::ids::UserId;
+use crate::domain::ids::{ChannelId, UserId};
 use crate::domain::policy::{Lane, TableFacts};
 use crate::domain::validate;
 use crate::feed::ChatFeed;
@@ -39,6 +39,33 @@ pub fn Composer(
     let input = NodeRef::<Textarea>::new();
     let local_error = RwSignal::new(None);
     let closed_reason = move || feed.room.get().and_then(|room| room.status.closed_reason());
+    // Every edit is kept under the channel it was written in (the page keeps them: this composer is rebuilt
+    // when the channel changes); a channel shown again gets its own draft back.
+    let saved = move |channel: Option<&ChannelId>| {
+        channel
+            .and_then(|channel| feed.drafts.with_value(|all| all.get(channel).cloned()))
+            .unwrap_or_default()
+    };
+    draft.set(saved(feed.channel.get_untracked().as_ref()));
+    Effect::new(move |_| {
+        let text = draft.get();
+        if let Some(channel) = feed.channel.get_untracked() {
+            feed.drafts.update_value(|all| {
+                if text.is_empty() {
+                    all.remove(&channel);
+                } else {
+                    all.insert(channel, text);
+                }
+            });
+        }
+    });
+    Effect::new(move |previous: Option<Option<ChannelId>>| {
+        let current = feed.channel.get();
+        if previous.is_some_and(|previous| previous != current) {
+            draft.set(saved(current.as_ref()));
+        }
+        current
+    });
     // A refused send comes back into an empty composer.
     Effect::new(move |_| {
         if let Some(text) = feed.returned_draft.get() {

@@ -30,7 +30,7 @@ pub fn SessionControls(session_id: SessionId, status: SessionStatus, actions: Pa
             {button(SessionAction::Pause, IconKind::Pause, "Pause", "session-pause")}
             {button(SessionAction::End, IconKind::Stop, "End", "session-end")}
         </div>
-        <ProblemNotice problem=Signal::derive(move || change.value().get().and_then(Result::err)) testid="session-error" />
+        <ProblemNotice problem=Signal::derive(move || change.value().get().and_then(Result::err).map(Problem::from)) testid="session-error" />
     }
 }
 
@@ -53,7 +53,7 @@ pub fn GmPanel(
                     setting_problem.set(None);
                     on_change.run(());
                 }
-                Err(problem) => setting_problem.set(Some(problem)),
+                Err(problem) => setting_problem.set(Some(problem.into())),
             }
         });
     };
@@ -63,7 +63,7 @@ pub fn GmPanel(
     let make_invite = move |_| {
         let campaign_id = invite_campaign.clone();
         leptos::task::spawn_local(async move {
-            invite.set(Some(create_invite(campaign_id).await));
+            invite.set(Some(create_invite(campaign_id).await.map_err(Problem::from)));
         });
     };
     let invite_link = move || {
@@ -88,7 +88,7 @@ pub fn GmPanel(
                 <button data-testid="session-create" type="submit" class="btn-quiet">"New session"</button>
             </div>
         </ActionForm>
-        <ProblemNotice problem=Signal::derive(move || create.value().get().and_then(Result::err)) testid="session-create-error" />
+        <ProblemNotice problem=Signal::derive(move || create.value().get().and_then(Result::err).map(Problem::from)) testid="session-create-error" />
         <label class="mt-2 flex items-center gap-2 text-sm text-slate-300">
             <input type="checkbox" data-testid="gm-sees-whispers" prop:checked=gm_sees_whispers on:change=toggle_setting />
             "GMs read players' whispers"

@@ -56,7 +56,7 @@ pub fn PeoplePanel(campaign: CampaignView, on_change: Callback<()>, actions: Pag
         leptos::task::spawn_local(async move {
             match leave_campaign(campaign_id).await {
                 Ok(()) => navigate("/campaigns", Default::default()),
-                Err(error) => problem.set(Some(error)),
+                Err(error) => problem.set(Some(error.into())),
             }
         });
     };
@@ -73,7 +73,7 @@ pub fn PeoplePanel(campaign: CampaignView, on_change: Callback<()>, actions: Pag
                     leptos::task::spawn_local(async move {
                         match remove_member(campaign_id, member).await {
                             Ok(()) => on_change.run(()),
-                            Err(error) => problem.set(Some(error)),
+                            Err(error) => problem.set(Some(error.into())),
                         }
                     });
                 };
@@ -112,7 +112,7 @@ pub fn PeoplePanel(campaign: CampaignView, on_change: Callback<()>, actions: Pag
                 <button data-testid="character-create" type="submit" class="btn-quiet">"Add"</button>
             </div>
         </ActionForm>
-        <ProblemNotice problem=Signal::derive(move || create.value().get().and_then(Result::err)) testid="character-error" />
+        <ProblemNotice problem=Signal::derive(move || create.value().get().and_then(Result::err).map(Problem::from)) testid="character-error" />
         <button data-testid="campaign-leave" class="btn-quiet mt-3 w-full" on:click=leave>"Leave campaign"</button>
         <ProblemNotice problem testid="member-error" />
     }
@@ -139,7 +139,7 @@ fn RenameCharacter(
                     editing.set(false);
                     on_change.run(());
                 }
-                Err(error) => problem.set(Some(error)),
+                Err(error) => problem.set(Some(error.into())),
             }
         });
     };

@@ -1,5 +1,6 @@
-//! The message list: visible messages oldest first, then the outbox. Scrolling to the top loads older pages;
-//! new messages keep the view pinned to the bottom when the reader is already there.
+//! The message list: visible messages oldest first, then the outbox of this channel. Scrolling to the top loads
+//! older pages; new messages keep the view pinned to the bottom when the reader is already there, and a reader
+//! who scrolled up stays where they are and is offered "Jump to latest".
 
 use super::message_row::{MessageRow, NoticeRow};
 use crate::domain::actor::ActorKind;
@@ -66,6 +67,8 @@ pub fn Timeline(
         let el = list.get_untracked()?;
         if pinned.get_untracked() {
             el.set_scroll_top(el.scroll_height());
+            // The rows of this change may not be in the document yet: scroll again once they are laid out.
+            request_animation_frame(move || scroll_to_bottom(list));
         } else if let Some((Some(old_first), old_height)) = previous.flatten() {
             if first.is_some_and(|first| first < old_first) {
                 el.set_scroll_top(el.scroll_top() + el.scroll_height() - old_height);
@@ -73,6 +76,10 @@ pub fn Timeline(
         }
         Some((first, el.scroll_height()))
     });
+    let jump = move |_| {
+        pinned.set(true);
+        scroll_to_bottom(list);
+    };
     let filter_button = move |value: Filter, label: &'static str, testid: &'static str| {
         view! {
             <button data-testid=testid aria-pressed=move || (filter.get() == value).to_string()
@@ -102,7 +109,10 @@ pub fn Timeline(
             } key=|m| m.message_id.clone() let:message>
                 <MessageRow message facts viewer />
             </For>
-            <For each=move || feed.pending.get() key=|p| p.client_message_id.clone() let:pending>
+            <For each=move || {
+                let channel = feed.channel.get();
+                feed.pending.get().into_iter().filter(move |p| Some(&p.channel_id) == channel.as_ref())
+            } key=|p| p.client_message_id.clone() let:pending>
                 <PendingRow pending />
             </For>
             <For each=move || feed.notices.get() key=|(key, _)| key.clone() let:entry>
@@ -111,8 +121,22 @@ pub fn Timeline(
                 }) />
             </For>
         </ol>
+        <Show when=move || !pinned.get()>
+            <div class="relative">
+                <button data-testid="jump-to-latest" on:click=jump
+                    class="btn-quiet absolute bottom-2 right-4 border-indigo-400 bg-slate-900 text-white shadow">
+                    "Jump to latest ↓"
+                </button>
+            </div>
+        </Show>
     }
     .into_any()
+}
+
+fn scroll_to_bottom(list: NodeRef<Ol>) {
+    if let Some(el) = list.get_untracked() {
+        el.set_scroll_top(el.scroll_height());
+    }
 }
 
 #[component]

@@ -13,7 +13,7 @@ use crate::domain::message::Message;
 use crate::domain::validate::HISTORY_PAGE_DEFAULT;
 use crate::domain::{ErrorCode, Problem};
 use leptos::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What the connection indicator shows (`data-state` of the `connection` test hook).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +24,9 @@ pub enum ConnectionState {
     Live,
     /// No connection; a retry is scheduled (or waits for the network to come back).
     Offline,
+    /// The login session ended (logout in another tab, or expiry): the server closed the socket and a retry
+    /// would be refused; the reader has to log in again.
+    LoggedOut,
 }
 
 impl ConnectionState {
@@ -33,6 +36,7 @@ impl ConnectionState {
             Self::Connecting => "connecting",
             Self::Live => "live",
             Self::Offline => "offline",
+            Self::LoggedOut => "logged_out",
         }
     }
 }
@@ -103,7 +107,7 @@ pub(crate) enum FollowUp {
     /// A join completed: resend the outbox.
     Joined,
     /// The server asked to slow down: send this again after a pause (it stays in the outbox meanwhile).
-    RetryLater(ClientFrame),
+    RetryLater(ClientFrame, Option<u64>),
 }
 
 /// The reactive state of the live feed. `Copy`, so components can take it by value.
@@ -129,6 +133,9 @@ pub struct ChatFeed {
     pub returned_draft: RwSignal<Option<String>>,
     /// Bumped when the server says the campaign's table changed; pages refetch what depends on it.
     pub table_version: RwSignal<u32>,
+    /// Unsent text per channel. Kept here, at page level, because the composer is rebuilt when the channel
+    /// changes: each channel gets its own draft back, and none lands in another room.
+    pub drafts: StoredValue<HashMap<ChannelId, String>>,
     /// Replies for this user alone (`/help`, `/session` done), newest last; never stored on the server.
     pub notices: RwSignal<Vec<(String, Notice)>>,
     /// Bodies this user sent, oldest first, for Up-arrow recall in an empty composer.
@@ -150,6 +157,7 @@ impl ChatFeed {
             error: RwSignal::new(None),
             returned_draft: RwSignal::new(None),
             table_version: RwSignal::new(0),
+            drafts: StoredValue::new(HashMap::new()),
             notices: RwSignal::new(Vec::new()),
             sent_bodies: RwSignal::new(Vec::new()),
             commands: StoredValue::new(None),
@@ -256,16 +264,17 @@ impl ChatFeed {
                     .update(|p| p.retain(|s| s.client_message_id != client_message_id));
             }
             ServerFrame::Error {
-                code: ErrorCode::RateLimited,
+                code: ErrorCode::RateLimited | ErrorCode::Overloaded,
                 client_message_id: Some(key),
+                retry_after_ms,
                 ..
             } => {
-                // Too fast: the send stays in the outbox and goes again shortly; nothing typed is lost.
+                // Too fast, or the server is pushing back: the send stays in the outbox and goes again shortly; nothing typed is lost.
                 let retry = self
                     .pending
                     .with_untracked(|p| p.iter().find(|s| s.client_message_id == key).map(PendingSend::frame));
                 if let Some(frame) = retry {
-                    return FollowUp::RetryLater(frame);
+                    return FollowUp::RetryLater(frame, retry_after_ms);
                 }
             }
             ServerFrame::Error {
@@ -273,6 +282,7 @@ impl ChatFeed {
                 message,
                 hint,
                 client_message_id,
+                retry_after_ms,
                 ..
             } => {
                 if let Some(key) = client_message_id {
@@ -287,7 +297,12 @@ impl ChatFeed {
                     }
                 }
                 self.loading_older.set(false);
-                self.error.set(Some(Problem { code, message, hint }));
+                self.error.set(Some(Problem {
+                    code,
+                    message,
+                    hint,
+                    retry_after_ms,
+                }));
             }
             ServerFrame::Notice {
                 channel_id,

@@ -7,7 +7,7 @@ use crate::domain::backoff::reconnect_delay_ms;
 use crate::domain::frames::{ClientFrame, ServerFrame};
 use futures::channel::mpsc::{unbounded, UnboundedReceiver};
 use futures::{FutureExt, SinkExt, StreamExt};
-use gloo_net::websocket::{futures::WebSocket, Message as WsMessage};
+use gloo_net::websocket::{futures::WebSocket, Message as WsMessage, WebSocketError};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -41,9 +41,14 @@ pub(super) fn start(feed: ChatFeed) {
     leptos::task::spawn_local(run(feed, receiver, stopped));
 }
 
+/// Close code of a socket whose login session ended (docs/protocol.md): reconnecting cannot help.
+const SESSION_ENDED: u16 = 4001;
+
 /// How a connection ended.
 enum Ended {
     Dropped,
+    /// The login session ended (logged out in another tab, or expired): no retry, the page says so.
+    LoggedOut,
     NetworkDown,
     Stopped,
 }
@@ -59,6 +64,10 @@ async fn run(feed: ChatFeed, mut commands: UnboundedReceiver<Command>, stopped: 
             feed.state.set(ConnectionState::Connecting);
             match connect(feed, &mut commands, &stopped, &mut attempt).await {
                 Ended::Stopped => return,
+                Ended::LoggedOut => {
+                    feed.state.set(ConnectionState::LoggedOut);
+                    return;
+                }
                 Ended::NetworkDown => network_down = true,
                 Ended::Dropped => {}
             }
@@ -106,8 +115,12 @@ async fn connect(
         let mut idle = TimeoutFuture::new(IDLE_PING_MS).fuse();
         futures::select! {
             incoming = stream.next() => {
-                let Some(Ok(WsMessage::Text(text))) = incoming else {
-                    return Ended::Dropped;
+                let text = match incoming {
+                    Some(Ok(WsMessage::Text(text))) => text,
+                    Some(Err(WebSocketError::ConnectionClose(close))) if close.code == SESSION_ENDED => {
+                        return Ended::LoggedOut;
+                    }
+                    _ => return Ended::Dropped,
                 };
                 pinged = false;
                 if stopped.load(Ordering::Relaxed) {
@@ -124,9 +137,12 @@ async fn connect(
                             }
                         }
                     }
-                    FollowUp::RetryLater(frame) => {
+                    FollowUp::RetryLater(frame, wait_ms) => {
+                        // The server's own estimate when it gave one, within reason; the same key makes the
+                        // retry safe however often it happens.
+                        let wait = wait_ms.map_or(RATE_LIMIT_RETRY_MS, |ms| ms.clamp(50, 30_000) as u32);
                         leptos::task::spawn_local(async move {
-                            TimeoutFuture::new(RATE_LIMIT_RETRY_MS).await;
+                            TimeoutFuture::new(wait).await;
                             feed.command(Command::Frame(frame));
                         });
                     }

@@ -17,6 +17,7 @@ use crate::domain::ids::{CampaignId, UserId};
 use crate::domain::policy::{Lane, TableFacts};
 use crate::domain::views::{CampaignView, ChannelSummary, SessionSummary};
 use crate::domain::ErrorCode;
+use crate::domain::Problem;
 use crate::feed::ChatFeed;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
@@ -81,7 +82,7 @@ pub fn CampaignPage() -> impl IntoView {
                             Err(problem) if problem.code == ErrorCode::NotAuthenticated => view! {
                                 <Redirect path=format!("/login?next={}", location.pathname.get_untracked()) />
                             }.into_any(),
-                            Err(problem) => view! { <ProblemNotice problem=Some(problem) testid="campaign-error" /> }.into_any(),
+                            Err(problem) => view! { <ProblemNotice problem=Some(Problem::from(problem)) testid="campaign-error" /> }.into_any(),
                         }
                     })}
                 </Transition>

@@ -5,6 +5,7 @@ use crate::components::problem::ProblemNotice;
 use crate::domain::campaign::Role;
 use crate::domain::views::CampaignSummary;
 use crate::domain::ErrorCode;
+use crate::domain::Problem;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
@@ -32,7 +33,7 @@ pub fn CampaignsPage() -> impl IntoView {
                             Err(problem) if problem.code == ErrorCode::NotAuthenticated => {
                                 view! { <Redirect path="/login?next=/campaigns" /> }.into_any()
                             }
-                            Err(problem) => view! { <ProblemNotice problem=Some(problem) testid="campaigns-error" /> }.into_any(),
+                            Err(problem) => view! { <ProblemNotice problem=Some(Problem::from(problem)) testid="campaigns-error" /> }.into_any(),
                         }
                     })}
                 </Suspense>
@@ -44,7 +45,7 @@ pub fn CampaignsPage() -> impl IntoView {
                         <label class="mt-2 block text-sm text-slate-300" for="campaign-name">"Name"</label>
                         <input id="campaign-name" data-testid="campaign-name" name="name" required class="field"
                             placeholder="Curse of Strahd" />
-                        <ProblemNotice problem=Signal::derive(move || create.value().get().and_then(Result::err))
+                        <ProblemNotice problem=Signal::derive(move || create.value().get().and_then(Result::err).map(Problem::from))
                             testid="campaign-error" />
                         <button data-testid="campaign-create" type="submit" class="btn-primary mt-3 w-full">
                             "Create campaign"
@@ -56,7 +57,7 @@ pub fn CampaignsPage() -> impl IntoView {
                     <ActionForm action=join>
                         <label class="mt-2 block text-sm text-slate-300" for="join-code">"Invite code or link"</label>
                         <input id="join-code" data-testid="join-code" name="code" required class="field" />
-                        <ProblemNotice problem=Signal::derive(move || join.value().get().and_then(Result::err))
+                        <ProblemNotice problem=Signal::derive(move || join.value().get().and_then(Result::err).map(Problem::from))
                             testid="join-error" />
                         <button data-testid="join-submit" type="submit" class="btn-primary mt-3 w-full">"Join"</button>
                     </ActionForm>

@@ -3,6 +3,7 @@
 use crate::api::campaigns::{get_invite, AcceptInvite};
 use crate::components::problem::ProblemNotice;
 use crate::domain::ErrorCode;
+use crate::domain::Problem;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
@@ -30,13 +31,13 @@ pub fn InvitePage() -> impl IntoView {
                                     "Join as a player"
                                 </button>
                             </ActionForm>
-                            <ProblemNotice problem=Signal::derive(move || accept.value().get().and_then(Result::err))
+                            <ProblemNotice problem=Signal::derive(move || accept.value().get().and_then(Result::err).map(Problem::from))
                                 testid="invite-error" />
                         }.into_any(),
                         Err(problem) if problem.code == ErrorCode::NotAuthenticated => view! {
                             <Redirect path=format!("/login?next=/invite/{}", code()) />
                         }.into_any(),
-                        Err(problem) => view! { <ProblemNotice problem=Some(problem) testid="invite-error" /> }.into_any(),
+                        Err(problem) => view! { <ProblemNotice problem=Some(Problem::from(problem)) testid="invite-error" /> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -2,6 +2,7 @@
 
 use crate::api::auth::Login;
 use crate::components::problem::ProblemNotice;
+use crate::domain::Problem;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -11,7 +12,7 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let problem = move || action.value().get().and_then(Result::err);
+    let problem = move || action.value().get().and_then(Result::err).map(Problem::from);
     let register_href = move || match query.read().get("next") {
         Some(next) => format!("/register?next={next}"),
         None => "/register".to_owned(),

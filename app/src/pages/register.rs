@@ -3,6 +3,7 @@
 use crate::api::auth::Register;
 use crate::components::problem::ProblemNotice;
 use crate::domain::validate::{PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN};
+use crate::domain::Problem;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -12,7 +13,7 @@ pub fn RegisterPage() -> impl IntoView {
     let action = ServerAction::<Register>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let problem = move || action.value().get().and_then(Result::err);
+    let problem = move || action.value().get().and_then(Result::err).map(Problem::from);
     view! {
         <section class="mx-auto mt-12 max-w-sm rounded-xl border border-slate-800 bg-slate-900 p-6 shadow-lg">
             <h1 class="text-xl font-semibold">"Create your account"</h1>

@@ -1,9 +1,16 @@
-//! Identity: accounts, argon2 password hashes and login sessions (the session cookie's token).
+//! Identity: accounts, argon2 password hashes, login sessions (the session cookie's token), and everything
+//! that hangs on a login session: the cookie itself ([`cookie`]), the current-user extractor every HTTP
+//! surface uses ([`current`]), the throttle on password attempts ([`throttle`]) and the registry of live
+//! sockets that logging out closes ([`sockets`]).
 //!
 //! Hashing runs on the blocking pool, never on the async workers. An unknown username costs the same hash
 //! work as a wrong password and gets the same answer, so neither timing nor wording reveals who has an account.
 
+pub mod cookie;
+pub mod current;
 mod password;
+pub mod sockets;
+pub mod throttle;
 
 use crate::store::{internal, now_ms, Pool};
 use app::domain::ids::UserId;
@@ -11,6 +18,9 @@ use app::domain::views::UserSummary;
 use app::domain::{validate, ErrorCode, Problem};
 use rand::Rng;
 use sha2::{Digest, Sha256};
+use sockets::{SocketLimits, Sockets};
+use std::net::IpAddr;
+use throttle::{Throttle, ThrottleLimits};
 
 /// How long a login lasts without logging in again.
 const SESSION_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
@@ -19,12 +29,71 @@ const SESSION_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 #[derive(Clone)]
 pub struct AuthService {
     pool: Pool,
+    throttle: Throttle,
+    sockets: Sockets,
+}
+
+/// A valid login session: whose it is, its key (the token's hash, never the token) and when it expires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Login {
+    /// The logged-in user.
+    pub user: UserSummary,
+    /// The session's key: the hash of its token, as stored.
+    pub session: String,
+    /// When the session expires (epoch milliseconds); sockets opened with it close then.
+    pub expires_at_ms: i64,
 }
 
 impl AuthService {
-    /// The service over `pool`.
+    /// The service over `pool`, with the default throttle and socket limits.
     pub fn new(pool: Pool) -> Self {
-        Self { pool }
+        Self::with_limits(pool, ThrottleLimits::default(), SocketLimits::default())
+    }
+
+    /// The service over `pool` with explicit limits (the CLI's `--max-sockets-per-ip`, tests).
+    pub fn with_limits(pool: Pool, throttle: ThrottleLimits, sockets: SocketLimits) -> Self {
+        Self {
+            pool,
+            throttle: Throttle::new(throttle),
+            sockets: Sockets::new(sockets),
+        }
+    }
+
+    /// The registry of live sockets, which the gateway admits each socket through.
+    pub fn sockets(&self) -> &Sockets {
+        &self.sockets
+    }
+
+    /// Registration as the site offers it: throttled per address before any hashing.
+    pub async fn attempt_register(
+        &self,
+        from: Option<IpAddr>,
+        username: &str,
+        password: &str,
+    ) -> Result<(UserSummary, String), Problem> {
+        self.throttle.admit(None, from)?;
+        let _turn = self.throttle.hashing_turn().await;
+        self.register(username, password).await
+    }
+
+    /// Logging in as the site offers it: throttled per account and per address before any hashing, so
+    /// neither guessing nor a flood of attempts gets far.
+    pub async fn attempt_login(
+        &self,
+        from: Option<IpAddr>,
+        username: &str,
+        password: &str,
+    ) -> Result<(UserSummary, String), Problem> {
+        let account = username.trim().to_lowercase();
+        self.throttle.admit(Some(&account), from)?;
+        let answer = {
+            let _turn = self.throttle.hashing_turn().await;
+            self.login(username, password).await
+        };
+        if answer.is_ok() {
+            self.throttle.succeeded(&account);
+        }
+        answer
     }
 
     /// Creates an account without logging it in (the CLI's seeding uses this too).
@@ -87,31 +156,44 @@ impl AuthService {
         }
     }
 
-    /// Ends the session of `token` (unknown tokens are ignored: logging out twice is fine).
+    /// Ends the session of `token` (unknown tokens are ignored: logging out twice is fine), and closes every
+    /// socket opened with it.
     pub async fn logout(&self, token: &str) -> Result<(), Problem> {
+        let session = token_hash(token);
         sqlx::query("DELETE FROM login_sessions WHERE token_hash = ?")
-            .bind(token_hash(token))
+            .bind(&session)
             .execute(&self.pool)
             .await
             .map_err(internal)?;
+        self.sockets.revoke(&session);
         Ok(())
     }
 
-    /// The user of a valid, unexpired token.
-    pub async fn user_for_token(&self, token: &str) -> Result<Option<UserSummary>, Problem> {
-        let row: Option<(String, String)> = sqlx::query_as(
-            "SELECT u.id, u.username FROM login_sessions s JOIN users u ON u.id = s.user_id
+    /// The login session of a valid, unexpired token.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<Login>, Problem> {
+        let session = token_hash(token);
+        let row: Option<(String, String, i64)> = sqlx::query_as(
+            "SELECT u.id, u.username, s.expires_at FROM login_sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = ? AND s.expires_at > ?",
         )
-        .bind(token_hash(token))
+        .bind(&session)
         .bind(now_ms())
         .fetch_optional(&self.pool)
         .await
         .map_err(internal)?;
-        Ok(row.map(|(id, username)| UserSummary {
-            id: UserId(id),
-            username,
+        Ok(row.map(|(id, username, expires_at_ms)| Login {
+            user: UserSummary {
+                id: UserId(id),
+                username,
+            },
+            session,
+            expires_at_ms,
         }))
+    }
+
+    /// The user of a valid, unexpired token.
+    pub async fn user_for_token(&self, token: &str) -> Result<Option<UserSummary>, Problem> {
+        Ok(self.authenticate(token).await?.map(|login| login.user))
     }
 
     /// Creates many accounts that share one password and logs each in, in one transaction: load tests need

@@ -5,10 +5,10 @@
 //! are bounded; a subscriber whose queue is full is dropped from the hub and told to close, and it resumes
 //! later from its last sequence id.
 
-use app::domain::audience::{can_see, Viewer};
 use app::domain::frames::{RoomState, ServerFrame};
 use app::domain::ids::{CampaignId, ChannelId};
 use app::domain::message::Message;
+use app::domain::visibility::{can_see, Viewer};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};

@@ -212,6 +212,19 @@ pub async fn find_by_client_id(
     query.bind(client_message_id).fetch_optional(conn).await
 }
 
+/// The id of the message at `sequence_id` in `channel`, if there is one.
+pub async fn id_at(
+    conn: &mut SqliteConnection,
+    channel: &ChannelId,
+    sequence_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM messages WHERE channel_id = ? AND sequence_id = ?")
+        .bind(channel.as_str())
+        .bind(sequence_id)
+        .fetch_optional(conn)
+        .await
+}
+
 /// The highest sequence id of a channel (0 when empty).
 pub async fn latest_sequence(conn: &mut SqliteConnection, channel: &ChannelId) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COALESCE(MAX(sequence_id), 0) FROM messages WHERE channel_id = ?")

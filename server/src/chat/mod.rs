@@ -25,12 +25,12 @@ pub use export::{Export, ExportFormat};
 
 use crate::game::{ChannelAccess, GameAuthority, GameEvent};
 use crate::store::{internal, Pool};
-use app::domain::audience::{can_see, Viewer};
 use app::domain::frames::ServerFrame;
 use app::domain::ids::ChannelId;
 use app::domain::message::Message;
 use app::domain::validate::{HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX};
 use app::domain::views::UserSummary;
+use app::domain::visibility::{can_see, Viewer};
 use app::domain::Problem;
 use hub::Hub;
 use std::sync::Arc;

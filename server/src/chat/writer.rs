@@ -26,9 +26,11 @@ const QUEUE_DEPTH: usize = 16_384;
 /// What happened to a send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// Stored now, under these ids (a blind roll's notice to its roller follows it in the same channel).
+    /// Stored now. The ids are of the last message stored for the send, the one its sender will see: the
+    /// message itself, or for a blind roll the notice to its roller (the roll is one the roller never receives,
+    /// so its ids are never named to them).
     Stored { message_id: String, sequence_id: i64 },
-    /// Stored earlier under the same key: the original ids.
+    /// Stored earlier under the same key: the original ids, chosen the same way.
     Duplicate { message_id: String, sequence_id: i64 },
 }
 
@@ -124,9 +126,10 @@ impl Writer {
                                 for message in &messages {
                                     self.hub.publish_message(message);
                                 }
+                                let seen = &messages[messages.len() - 1];
                                 let _ = reply.send(Ok(Outcome::Stored {
-                                    message_id: messages[0].message_id.to_string(),
-                                    sequence_id: messages[0].sequence_id,
+                                    message_id: seen.message_id.to_string(),
+                                    sequence_id: seen.sequence_id,
                                 }));
                             }
                             Ok(Written::Answered(outcome)) => {
@@ -194,7 +197,8 @@ impl Writer {
             .filter(|draft| closed(draft).is_none())
             .filter_map(|draft| member_key(&draft.message))
             .collect();
-        let mut taken = journal::stored_keys(&mut tx, &keys).await?;
+        let taken = journal::stored_keys(&mut tx, &keys).await?;
+        let mut batch_keys: HashMap<journal::Key, (String, i64)> = HashMap::new();
         let mut notices_taken: HashMap<(ChannelId, String), (String, i64)> = HashMap::new();
         let sent_at = now_ms();
         let mut results = Vec::with_capacity(drafts.len());
@@ -205,20 +209,32 @@ impl Writer {
             }
             let channel = draft.message.channel_id.clone();
             let key = member_key(&draft.message);
-            let earlier = match (
+            // Keys seen earlier in this batch already name what their sender sees; keys found in the database
+            // name the original message, so a blind roll's answer moves on to its companion notice.
+            let (earlier, from_database) = match (
                 &key,
                 draft.message.sender_id.is_none(),
                 &draft.message.client_message_id,
             ) {
-                (Some(key), _, _) => taken.get(key).cloned(),
+                (Some(key), _, _) => match batch_keys.get(key) {
+                    Some(found) => (Some(found.clone()), false),
+                    None => (taken.get(key).cloned(), true),
+                },
                 // A system notice, keyed per channel; notices are rare, so one lookup each.
                 (None, true, Some(id)) => match notices_taken.get(&(channel.clone(), id.clone())) {
-                    Some(found) => Some(found.clone()),
-                    None => journal::find_by_client_id(&mut tx, &channel, None, id).await?,
+                    Some(found) => (Some(found.clone()), false),
+                    None => (journal::find_by_client_id(&mut tx, &channel, None, id).await?, true),
                 },
-                _ => None,
+                _ => (None, false),
             };
-            if let Some((message_id, sequence_id)) = earlier {
+            if let Some((mut message_id, mut sequence_id)) = earlier {
+                if from_database && !draft.companions.is_empty() {
+                    // The companions were stored right after the original, in the same transaction.
+                    sequence_id += draft.companions.len() as i64;
+                    message_id = journal::id_at(&mut tx, &channel, sequence_id)
+                        .await?
+                        .ok_or(sqlx::Error::RowNotFound)?;
+                }
                 results.push(Ok(Written::Answered(Outcome::Duplicate {
                     message_id,
                     sequence_id,
@@ -234,13 +250,14 @@ impl Writer {
                 stored.push(part);
                 *next += 1;
             }
-            let first = (stored[0].message_id.to_string(), stored[0].sequence_id);
+            let seen = &stored[stored.len() - 1];
+            let seen = (seen.message_id.to_string(), seen.sequence_id);
             match (key, &stored[0].client_message_id) {
                 (Some(key), _) => {
-                    taken.insert(key, first);
+                    batch_keys.insert(key, seen);
                 }
                 (None, Some(id)) if stored[0].sender_id.is_none() => {
-                    notices_taken.insert((stored[0].channel_id.clone(), id.clone()), first);
+                    notices_taken.insert((stored[0].channel_id.clone(), id.clone()), seen);
                 }
                 _ => {}
             }

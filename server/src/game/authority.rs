@@ -3,13 +3,13 @@
 use super::news::NewsPage;
 use super::Game;
 use crate::store::internal;
-use app::domain::audience::Viewer;
 use app::domain::campaign::{Role, SessionAction, SessionStatus};
 use app::domain::dice::{roll, DiceExpr, DiceRng, RollResult};
 use app::domain::frames::RoomState;
 use app::domain::ids::{CampaignId, ChannelId, CharacterId, SessionId, UserId};
 use app::domain::message::Message;
 use app::domain::policy::{CharacterFact, Lane, MemberFact, TableFacts};
+use app::domain::visibility::Viewer;
 use app::domain::Problem;
 use async_trait::async_trait;
 use sqlx::SqliteConnection;

@@ -20,6 +20,7 @@ impl Game {
         let id = CharacterId::generate();
         let by_name = self.username(user).await?;
         let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        name_free(&mut tx, campaign, &name, None).await?;
         let inserted = sqlx::query(
             "INSERT INTO characters (id, campaign_id, name, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
         )
@@ -78,6 +79,7 @@ impl Game {
         }
         let by_name = self.username(user).await?;
         let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        name_free(&mut tx, &campaign, &name, Some(character)).await?;
         let renamed = sqlx::query("UPDATE characters SET name = ? WHERE id = ?")
             .bind(&name)
             .bind(character.as_str())
@@ -95,6 +97,30 @@ impl Game {
             json!({ "character": character, "from": from, "to": name, "by": user, "by_name": by_name }),
         )
         .await
+    }
+}
+
+/// Refuses `name` when another character of the campaign has a name that looks the same (the same
+/// [`validate::name_key`]: case, width, confusable letters and spacing aside). Read inside the write
+/// transaction, so two racing creations cannot both pass.
+async fn name_free(
+    conn: &mut sqlx::SqliteConnection,
+    campaign: &CampaignId,
+    name: &str,
+    except: Option<&CharacterId>,
+) -> Result<(), Problem> {
+    let names: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM characters WHERE campaign_id = ?")
+        .bind(campaign.as_str())
+        .fetch_all(conn)
+        .await
+        .map_err(internal)?;
+    let key = validate::name_key(name);
+    match names
+        .iter()
+        .find(|(id, other)| except.is_none_or(|c| c.as_str() != id) && validate::name_key(other) == key)
+    {
+        Some((_, other)) => Err(name_taken(other)),
+        None => Ok(()),
     }
 }
 

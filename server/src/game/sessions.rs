@@ -117,6 +117,8 @@ impl Game {
                 status: to,
             },
         });
+        // Pages open on another channel of the campaign (#general, a DM) list the session with its status.
+        self.publish(GameEvent::TableChanged { campaign_id: campaign });
         Ok(to)
     }
 }

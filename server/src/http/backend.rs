@@ -1,14 +1,17 @@
 //! The server's implementation of the pages' [`Backend`] port: each call goes to the service that owns it.
 
-use super::AppState;
+use crate::auth::cookie;
+use crate::auth::current::{client_address, login_of};
 use crate::auth::AuthService;
 use crate::game::Game;
+use crate::state::AppState;
 use app::api::backend::Backend;
 use app::domain::campaign::{SessionAction, SessionStatus};
 use app::domain::ids::{CampaignId, ChannelId, CharacterId, SessionId, UserId};
 use app::domain::views::{CampaignSummary, CampaignView, InvitePreview, UserSummary};
 use app::domain::Problem;
 use async_trait::async_trait;
+use axum::http::request::Parts;
 
 /// Routes page calls to auth and the game authority.
 pub struct ServerBackend {
@@ -30,20 +33,33 @@ impl ServerBackend {
 
 #[async_trait]
 impl Backend for ServerBackend {
-    async fn register(&self, username: &str, password: &str) -> Result<(UserSummary, String), Problem> {
-        self.auth.register(username, password).await
+    async fn register(
+        &self,
+        request: &Parts,
+        username: &str,
+        password: &str,
+    ) -> Result<(UserSummary, String), Problem> {
+        let (user, token) = self
+            .auth
+            .attempt_register(client_address(request), username, password)
+            .await?;
+        Ok((user, cookie::set_cookie(Some(&token), self.secure_cookies)))
     }
-    async fn login(&self, username: &str, password: &str) -> Result<(UserSummary, String), Problem> {
-        self.auth.login(username, password).await
+    async fn login(&self, request: &Parts, username: &str, password: &str) -> Result<(UserSummary, String), Problem> {
+        let (user, token) = self
+            .auth
+            .attempt_login(client_address(request), username, password)
+            .await?;
+        Ok((user, cookie::set_cookie(Some(&token), self.secure_cookies)))
     }
-    async fn logout(&self, token: &str) -> Result<(), Problem> {
-        self.auth.logout(token).await
+    async fn logout(&self, request: &Parts) -> Result<String, Problem> {
+        if let Some(token) = cookie::session_token(&request.headers) {
+            self.auth.logout(&token).await?;
+        }
+        Ok(cookie::set_cookie(None, self.secure_cookies))
     }
-    async fn user_for_token(&self, token: &str) -> Result<Option<UserSummary>, Problem> {
-        self.auth.user_for_token(token).await
-    }
-    fn secure_cookies(&self) -> bool {
-        self.secure_cookies
+    async fn current_user(&self, request: &Parts) -> Result<Option<UserSummary>, Problem> {
+        Ok(login_of(&self.auth, request).await?.map(|login| login.user))
     }
     async fn campaigns(&self, user: &UserId) -> Result<Vec<CampaignSummary>, Problem> {
         self.game.campaigns(user).await

@@ -1,15 +1,16 @@
 //! `GET /api/channels/{channel_id}/export?format=markdown|html|json`: a member downloads a channel's log,
 //! holding exactly what they may see. Authenticated by the session cookie like the rest of the site.
 
-use super::AppState;
+use crate::auth::current::login_of;
 use crate::chat::ExportFormat;
-use app::api::backend::{cookie_value, SESSION_COOKIE};
+use crate::error::ProblemResponse;
+use crate::state::AppState;
 use app::domain::ids::ChannelId;
-use app::domain::{ErrorCode, Problem};
+use app::domain::Problem;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Deserialize;
 
 /// The query string of an export request.
@@ -22,47 +23,32 @@ pub struct ExportQuery {
 /// Answers an export request with the file, or a typed error as JSON.
 pub async fn download(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    parts: Parts,
     Path(channel): Path<String>,
     Query(query): Query<ExportQuery>,
 ) -> Response {
-    match export(&state, &headers, channel, query).await {
+    match export(&state, &parts, channel, query).await {
         Ok(response) => response,
-        Err(problem) => (status_of(&problem), Json(problem)).into_response(),
+        Err(problem) => ProblemResponse(problem).into_response(),
     }
 }
 
-async fn export(
-    state: &AppState,
-    headers: &HeaderMap,
-    channel: String,
-    query: ExportQuery,
-) -> Result<Response, Problem> {
+async fn export(state: &AppState, parts: &Parts, channel: String, query: ExportQuery) -> Result<Response, Problem> {
     let format = ExportFormat::parse(query.format.as_deref().unwrap_or("markdown"))?;
-    let token = cookie_value(headers, SESSION_COOKIE).ok_or_else(Problem::not_authenticated)?;
-    let user = state
-        .auth
-        .user_for_token(&token)
+    let user = login_of(&state.auth, parts)
         .await?
-        .ok_or_else(Problem::not_authenticated)?;
+        .ok_or_else(Problem::not_authenticated)?
+        .user;
     let export = state.chat.export(&user, &ChannelId(channel), format).await?;
     let disposition = format!("attachment; filename=\"{}\"", export.file_name);
     let mut response = export.body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // An HTML export is a file to save, never a page to run: no sniffing it into something else.
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if let Ok(value) = HeaderValue::from_str(&disposition) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)
-}
-
-fn status_of(problem: &Problem) -> StatusCode {
-    match problem.code {
-        ErrorCode::NotAuthenticated => StatusCode::UNAUTHORIZED,
-        ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::BAD_REQUEST,
-    }
 }

@@ -3,38 +3,14 @@
 mod backend;
 mod export;
 
-use crate::auth::AuthService;
-use crate::chat::ChatService;
-use crate::game::Game;
+use crate::state::AppState;
 use app::api::backend::Backend;
 use app::{shell, App};
-use axum::extract::FromRef;
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
-
-/// Everything a request handler may need; built once at start-up and shared.
-#[derive(Clone)]
-pub struct AppState {
-    /// Where the site's files are and how Leptos renders.
-    pub leptos_options: LeptosOptions,
-    /// Accounts and login sessions.
-    pub auth: AuthService,
-    /// The game authority.
-    pub game: Game,
-    /// The chat service.
-    pub chat: Arc<ChatService>,
-    /// Whether cookies carry `Secure` (served over HTTPS).
-    pub secure_cookies: bool,
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
 
 /// The whole HTTP surface. The same context reaches page rendering and server functions (one call registers
 /// both), so a page that renders can also call back.
@@ -53,5 +29,20 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(crate::error::server_fn_status))
+        .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
+}
+
+/// Headers every answer carries: nothing is sniffed into another type, no page of ours may be framed by
+/// another site, and links leak no path to other sites. Pages add their Content-Security-Policy themselves
+/// (`app::shell`), since it names the response's nonce.
+async fn security_headers(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    response
 }

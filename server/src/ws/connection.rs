@@ -3,6 +3,8 @@
 //!
 //! Generic over `Sink`/`Stream` so tests can drive it without a network.
 
+use crate::auth::sockets::SocketPass;
+use crate::auth::Login;
 use crate::chat::hub::{encode, ConnectionId, Frame, Subscriber};
 use crate::chat::{ChatService, SendRequest};
 use app::domain::frames::{ClientFrame, ServerFrame};
@@ -14,39 +16,53 @@ use axum::extract::ws::{CloseFrame, Message as WsMessage};
 use futures::{Sink, SinkExt, Stream, StreamExt};
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, Notify};
 
 /// Frames that may wait for a slow socket before the connection is closed as a slow consumer.
 pub const QUEUE_DEPTH: usize = 1024;
 /// Close code for a client that could not keep up; it reconnects and resumes from its last sequence id.
 pub const CLOSE_SLOW_CONSUMER: u16 = 4008;
+/// Close code for a socket whose login session ended (logout elsewhere, or expiry): log in again.
+pub const CLOSE_SESSION_ENDED: u16 = 4001;
+/// Close code for a frame larger than the transport reads (RFC 6455's "message too big").
+pub const CLOSE_TOO_BIG: u16 = 1009;
 /// How long a closing connection's writer may take to flush what is queued and say goodbye.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
-/// Sends allowed in a burst, and refilled per second, per connection.
-const SEND_BURST: f64 = 30.0;
-const SEND_REFILL_PER_SEC: f64 = 10.0;
 
-/// Serves one authenticated connection until either side closes it.
-pub async fn serve<S, R, E>(sink: S, mut stream: R, user: UserSummary, chat: Arc<ChatService>)
+/// The login a socket was opened with and its place among the user's live sockets.
+pub struct Session {
+    /// The login session (user, key, expiry).
+    pub login: Login,
+    /// The socket's pass: the user's shared send budget, and the signal that the session ended.
+    pub pass: SocketPass,
+}
+
+/// Serves one authenticated connection until either side closes it, or its login session ends.
+pub async fn serve<S, R, E>(sink: S, mut stream: R, session: Session, chat: Arc<ChatService>)
 where
     S: Sink<WsMessage> + Unpin + Send + 'static,
     R: Stream<Item = Result<WsMessage, E>> + Unpin + Send,
+    E: std::error::Error + Send + Sync + 'static,
 {
+    let Session { login, pass } = session;
+    let mut revocation = pass.revocation();
     let (queue, outgoing) = mpsc::channel(QUEUE_DEPTH);
     let (close, close_reason) = oneshot::channel();
     let writer = tokio::spawn(write_frames(sink, outgoing, close_reason));
+    let expiry = expiry_of(&login);
     let mut connection = Connection {
         id: ConnectionId::next(),
-        user,
+        user: login.user,
         chat,
         queue,
         overflow: Arc::new(Notify::new()),
         joined: HashSet::new(),
-        tokens: SEND_BURST,
-        refilled: Instant::now(),
+        pass,
     };
     let overflow = connection.overflow.clone();
+    let revoked = revocation.ended();
+    tokio::pin!(revoked);
     let reason = loop {
         tokio::select! {
             incoming = stream.next() => match incoming {
@@ -62,9 +78,21 @@ where
                         break None;
                     }
                 }
+                Some(Err(error)) if too_big(&error) => break Some(CloseFrame {
+                    code: CLOSE_TOO_BIG,
+                    reason: format!("frames are limited to {} bytes", super::TRANSPORT_MAX_BYTES).into(),
+                }),
                 Some(Ok(WsMessage::Close(_))) | Some(Err(_)) | None => break None,
                 Some(Ok(_)) => {}
             },
+            _ = &mut revoked => break Some(CloseFrame {
+                code: CLOSE_SESSION_ENDED,
+                reason: "the login session ended: log in again".into(),
+            }),
+            _ = tokio::time::sleep_until(expiry) => break Some(CloseFrame {
+                code: CLOSE_SESSION_ENDED,
+                reason: "the login session expired: log in again".into(),
+            }),
             _ = overflow.notified() => break Some(CloseFrame {
                 code: CLOSE_SLOW_CONSUMER,
                 reason: "slow consumer: reconnect and resume with last_sequence_id".into(),
@@ -127,8 +155,28 @@ struct Connection {
     queue: mpsc::Sender<Frame>,
     overflow: Arc<Notify>,
     joined: HashSet<ChannelId>,
-    tokens: f64,
-    refilled: Instant,
+    /// The user's send budget (shared by all their sockets); dropping it frees this socket's place.
+    pass: SocketPass,
+}
+
+/// When a login session's sockets must close: its expiry, as an instant of the runtime's clock.
+fn expiry_of(login: &Login) -> tokio::time::Instant {
+    let left_ms = login.expires_at_ms.saturating_sub(crate::store::now_ms()).max(0);
+    // A far-off expiry (30 days) is still representable; clamp anything absurd to a year.
+    let left = Duration::from_millis(left_ms.min(365 * 24 * 3_600_000) as u64);
+    tokio::time::Instant::now() + left
+}
+
+/// Whether a read error is a frame over the transport's limit (tungstenite's capacity error).
+fn too_big<E: std::error::Error + 'static>(error: &E) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = source {
+        if let Some(tungstenite::Error::Capacity(_)) = error.downcast_ref::<tungstenite::Error>() {
+            return true;
+        }
+        source = error.source();
+    }
+    false
 }
 
 impl Connection {
@@ -175,7 +223,7 @@ impl Connection {
                 npc_name,
                 audience,
             } => {
-                let answer = match self.take_send_token() {
+                let answer = match self.pass.take_send() {
                     Err(problem) => Err(problem),
                     Ok(()) => {
                         let request = SendRequest {
@@ -280,22 +328,6 @@ impl Connection {
     /// Queues a direct answer, waiting for room. False when the writer has gone.
     async fn reply(&self, frame: &ServerFrame) -> bool {
         self.queue.send(encode(frame)).await.is_ok()
-    }
-
-    fn take_send_token(&mut self) -> Result<(), Problem> {
-        let now = Instant::now();
-        let elapsed = now.duration_since(self.refilled).as_secs_f64();
-        self.refilled = now;
-        self.tokens = (self.tokens + elapsed * SEND_REFILL_PER_SEC).min(SEND_BURST);
-        if self.tokens < 1.0 {
-            return Err(Problem::new(
-                ErrorCode::RateLimited,
-                "You are sending messages too quickly.",
-                "Wait a moment, then send again.",
-            ));
-        }
-        self.tokens -= 1.0;
-        Ok(())
     }
 
     fn leave_all(&mut self) {

@@ -3,19 +3,20 @@
 
 pub mod connection;
 
-use crate::http::AppState;
-use app::api::backend::{cookie_value, SESSION_COOKIE};
+use crate::auth::current::{client_address, login_of};
+use crate::error::ProblemResponse;
+use crate::state::AppState;
 use app::domain::validate::FRAME_MAX_BYTES;
 use app::domain::Problem;
 use axum::extract::{State, WebSocketUpgrade};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use futures::StreamExt;
 
 /// Frames up to this size are read and answered with `frame_too_large` if over the protocol limit; larger
 /// ones close the socket at the protocol layer.
-const TRANSPORT_MAX_BYTES: usize = 16 * FRAME_MAX_BYTES;
+pub(crate) const TRANSPORT_MAX_BYTES: usize = 16 * FRAME_MAX_BYTES;
 
 /// Bytes read from a socket at a time. Chat frames are small; tungstenite's default of 128 KiB per connection
 /// would dominate the memory of ten thousand mostly idle connections (a larger frame still arrives whole, in
@@ -25,30 +26,36 @@ const READ_BUFFER_BYTES: usize = 4 * 1024;
 /// connection that fell behind sends many frames per system call without holding 128 KiB while idle.
 const WRITE_BUFFER_BYTES: usize = 16 * 1024;
 
-/// `GET /ws`: upgrades a logged-in browser (or any client with the session cookie) to the chat protocol.
-pub async fn upgrade(State(state): State<AppState>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
-    if !same_origin(&headers) {
-        let problem = Problem::forbidden("Cross-site WebSocket connections are refused.");
-        return (StatusCode::FORBIDDEN, Json(problem)).into_response();
+/// `GET /ws`: upgrades a logged-in browser (or any client with the session cookie) to the chat protocol. The
+/// socket lives as long as its login session: logging out or the session's expiry closes it.
+pub async fn upgrade(State(state): State<AppState>, parts: Parts, ws: WebSocketUpgrade) -> Response {
+    match admit(&state, &parts, ws).await {
+        Ok(response) => response,
+        Err(problem) => ProblemResponse(problem).into_response(),
     }
-    let user = match cookie_value(&headers, SESSION_COOKIE) {
-        Some(token) => state.auth.user_for_token(&token).await,
-        None => Ok(None),
-    };
-    let user = match user {
-        Ok(Some(user)) => user,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, Json(Problem::not_authenticated())).into_response(),
-        Err(problem) => return (StatusCode::INTERNAL_SERVER_ERROR, Json(problem)).into_response(),
-    };
+}
+
+async fn admit(state: &AppState, parts: &Parts, ws: WebSocketUpgrade) -> Result<Response, Problem> {
+    if !same_origin(&parts.headers) {
+        return Err(Problem::forbidden("Cross-site WebSocket connections are refused."));
+    }
+    let login = login_of(&state.auth, parts)
+        .await?
+        .ok_or_else(Problem::not_authenticated)?;
+    let pass = state
+        .auth
+        .sockets()
+        .admit(&login.user.id, &login.session, client_address(parts))?;
     let chat = state.chat.clone();
-    ws.max_message_size(TRANSPORT_MAX_BYTES)
+    Ok(ws
+        .max_message_size(TRANSPORT_MAX_BYTES)
         .max_frame_size(TRANSPORT_MAX_BYTES)
         .read_buffer_size(READ_BUFFER_BYTES)
         .write_buffer_size(WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| {
             let (sink, stream) = socket.split();
-            connection::serve(sink, stream, user, chat)
-        })
+            connection::serve(sink, stream, connection::Session { login, pass }, chat)
+        }))
 }
 
 /// Browsers always send `Origin` on WebSocket upgrades; it must name this host, or a page on another site

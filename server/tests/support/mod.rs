@@ -7,7 +7,7 @@ use app::domain::ids::{CampaignId, ChannelId, SessionId};
 use app::domain::views::UserSummary;
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use server::http::AppState;
+use server::state::AppState;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -103,17 +103,36 @@ impl TestServer {
     /// `GET path` over plain HTTP/1.1 with the session cookie `token` (if any); returns the status, the
     /// headers (lower-case names) and the body.
     pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Vec<(String, String)>, String) {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let mut stream = TcpStream::connect(self.addr).await.unwrap();
         let cookie = token.map(|t| format!("Cookie: tt_session={t}\r\n")).unwrap_or_default();
         let request = format!(
             "GET {path} HTTP/1.1\r\nHost: {}\r\n{cookie}Connection: close\r\n\r\n",
             self.addr
         );
+        self.exchange(&request).await
+    }
+
+    /// `POST path` with a form body (how server functions are called), the session cookie `token` (if any),
+    /// and no `Accept: text/html` (so errors answer as they are, not as a redirect); returns status, headers
+    /// (lower-case names) and body.
+    pub async fn post_form(&self, path: &str, form: &str, token: Option<&str>) -> (u16, Vec<(String, String)>, String) {
+        let cookie = token.map(|t| format!("Cookie: tt_session={t}\r\n")).unwrap_or_default();
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\n{cookie}Content-Type: application/x-www-form-urlencoded\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{form}",
+            self.addr,
+            form.len()
+        );
+        self.exchange(&request).await
+    }
+
+    /// Sends one raw HTTP/1.1 request and reads the whole answer: status, headers (lower-case names), body.
+    async fn exchange(&self, request: &str) -> (u16, Vec<(String, String)>, String) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = TcpStream::connect(self.addr).await.unwrap();
         stream.write_all(request.as_bytes()).await.unwrap();
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).await.unwrap();
-        let text = String::from_utf8(raw).unwrap();
+        let text = String::from_utf8_lossy(&raw).into_owned();
         let (head, body) = text.split_once("\r\n\r\n").unwrap();
         let mut lines = head.lines();
         let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
@@ -122,6 +141,19 @@ impl TestServer {
             .map(|(k, v)| (k.trim().to_lowercase(), v.trim().to_owned()))
             .collect();
         (status, headers, body.to_owned())
+    }
+
+    /// Tries to open a socket with the session cookie `token`; the HTTP status of a refused upgrade.
+    pub async fn try_connect(&self, token: &str) -> Result<Client, u16> {
+        let mut request = format!("ws://{}/ws", self.addr).into_client_request().unwrap();
+        request
+            .headers_mut()
+            .insert("cookie", format!("tt_session={token}").parse().unwrap());
+        match tokio_tungstenite::connect_async(request).await {
+            Ok((socket, _)) => Ok(Client { socket }),
+            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => Err(response.status().as_u16()),
+            Err(other) => panic!("upgrade failed: {other}"),
+        }
     }
 
     /// Opens a socket with the session cookie `token`.
@@ -240,6 +272,19 @@ impl Client {
             let answers = ["chat.ack", "chat.error", "chat.notice"].contains(&frame["type"].as_str().unwrap_or(""));
             if answers && frame["client_message_id"] == key {
                 return frame;
+            }
+        }
+    }
+
+    /// Waits (up to `within`) for the server to close the socket; the close code, or `None` if it stayed open.
+    pub async fn closed_within(&mut self, within: Duration) -> Option<u16> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match tokio::time::timeout_at(deadline, self.socket.next()).await {
+                Err(_) => return None,
+                Ok(Some(Ok(Message::Close(frame)))) => return Some(frame.map_or(1005, |f| u16::from(f.code))),
+                Ok(Some(Ok(_))) => continue,
+                Ok(Some(Err(_)) | None) => return Some(1006),
             }
         }
     }

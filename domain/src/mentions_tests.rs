@@ -1,8 +1,8 @@
 //! Mentions: the query under the caret, suggestions by voice, and resolution at send time.
 
 use super::*;
-use crate::domain::fixtures::table;
-use crate::domain::message::Message;
+use crate::fixtures::table;
+use crate::message::Message;
 
 #[test]
 fn the_query_is_what_follows_an_at_sign_up_to_the_caret() {
@@ -88,10 +88,10 @@ fn an_unknown_mention_is_a_typed_error() {
 
 #[test]
 fn a_mention_of_a_character_highlights_its_controllers() {
-    use crate::domain::actor::Actor;
-    use crate::domain::audience::Audience;
-    use crate::domain::ids::{ChannelId, MessageId};
-    use crate::domain::message::MessageKind;
+    use crate::actor::Actor;
+    use crate::audience::Audience;
+    use crate::ids::{ChannelId, MessageId};
+    use crate::message::MessageKind;
     let facts = table(false);
     let message = Message {
         message_id: MessageId::from("m"),

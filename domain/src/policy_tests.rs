@@ -2,7 +2,7 @@
 
 use super::*;
 
-use crate::domain::fixtures::table;
+use crate::fixtures::table;
 
 fn user(id: &str) -> UserId {
     UserId::from(id)

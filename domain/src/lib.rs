@@ -1,13 +1,15 @@
 //! Pure shared logic of Tabletalk, compiled for the browser and the server alike.
 //!
-//! Nothing here imports leptos, axum, sqlx, tokio or web APIs: the same rules must give the same answers in the
-//! composer (before a message is sent) and on the server (where they are enforced).
+//! Nothing here imports leptos, axum, sqlx, tokio or web APIs, and the crate's manifest lists nothing that could:
+//! the same rules must give the same answers in the composer (before a message is sent) and on the server (where
+//! they are enforced). `app` re-exports it as `app::domain`.
 //!
 //! - [`ids`]: typed identifiers, so a channel id can never be passed where a user id is meant.
 //! - [`error`]: the one transport-neutral error type ([`Problem`]) with a stable code, a message and a hint.
 //! - [`validate`]: input rules (usernames, passwords, names, message bodies) and the limits they enforce.
 //! - [`campaign`]: roles and the session lifecycle state machine.
-//! - [`actor`], [`audience`], [`message`]: the message fact and who may see it ([`audience::can_see`]).
+//! - [`actor`], [`audience`], [`message`]: the message fact and its stored audience.
+//! - [`visibility`]: who may see a message ([`visibility::can_see`]), the one rule.
 //! - [`policy`]: who speaks and who hears: hints plus the game authority's facts become the effective actor
 //!   and audience, or a typed refusal.
 //! - [`dice`], [`dice_roll`]: the roll grammar, and throwing a roll (the server rolls; the composer previews).
@@ -41,5 +43,6 @@ pub mod notices;
 pub mod policy;
 pub mod validate;
 pub mod views;
+pub mod visibility;
 
 pub use error::{ErrorCode, Problem};

@@ -2,15 +2,16 @@
 //! and every history row), the command parser (every send) and dice (every roll). Results are in
 //! BENCHMARKS.md; run with `cargo bench -p app --bench domain`.
 
-use app::domain::actor::Actor;
-use app::domain::audience::{can_see, Audience, AudienceScope, Viewer};
-use app::domain::campaign::Role;
-use app::domain::command;
-use app::domain::dice;
-use app::domain::dice_roll::{roll, DiceRng};
-use app::domain::ids::{ChannelId, MessageId, UserId};
-use app::domain::message::{Message, MessageKind};
 use criterion::{criterion_group, criterion_main, Criterion};
+use domain::actor::Actor;
+use domain::audience::{Audience, AudienceScope};
+use domain::campaign::Role;
+use domain::command;
+use domain::dice;
+use domain::dice_roll::{roll, DiceRng};
+use domain::ids::{ChannelId, MessageId, UserId};
+use domain::message::{Message, MessageKind};
+use domain::visibility::{can_see, Viewer};
 use std::hint::black_box;
 
 fn message_with(audience: Audience) -> Message {

@@ -1,7 +1,7 @@
 //! Every command, alias and error of the parser, and parse(render(x)) == x.
 
 use super::*;
-use crate::domain::dice::{self as d};
+use crate::dice::{self as d};
 use proptest::prelude::*;
 
 fn command(body: &str) -> Command {

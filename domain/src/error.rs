@@ -54,6 +54,10 @@ pub enum ErrorCode {
     Internal,
     /// The request did not reach the server or its answer was lost.
     Network,
+    /// The user (or the address they connect from) has as many live connections as allowed.
+    TooManyConnections,
+    /// The server is busy and refused the request before doing anything; retry after `retry_after_ms`.
+    Overloaded,
 }
 
 impl ErrorCode {
@@ -82,6 +86,33 @@ impl ErrorCode {
             Self::UnknownMention => "unknown_mention",
             Self::Internal => "internal",
             Self::Network => "network",
+            Self::TooManyConnections => "too_many_connections",
+            Self::Overloaded => "overloaded",
+        }
+    }
+
+    /// The HTTP status that carries this code on every HTTP surface (server functions, the upgrade, exports):
+    /// one table, so a client can branch on either and they always agree.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Self::InvalidInput
+            | Self::MalformedFrame
+            | Self::InvalidBody
+            | Self::ModeNotAllowed
+            | Self::CharacterNotControlled
+            | Self::UnknownTarget
+            | Self::UnknownCommand
+            | Self::BadArguments
+            | Self::UnknownMention => 400,
+            Self::InvalidCredentials | Self::NotAuthenticated => 401,
+            Self::Forbidden | Self::NotPermitted => 403,
+            Self::NotFound | Self::InviteInvalid => 404,
+            Self::UsernameTaken | Self::SessionNotActive | Self::InvalidTransition => 409,
+            Self::FrameTooLarge => 413,
+            Self::RateLimited | Self::TooManyConnections => 429,
+            Self::Internal => 500,
+            Self::Network => 502,
+            Self::Overloaded => 503,
         }
     }
 }
@@ -95,6 +126,10 @@ pub struct Problem {
     pub message: String,
     /// What to do next.
     pub hint: String,
+    /// For refusals that pass with time (`rate_limited`, `overloaded`): how long to wait before trying again.
+    /// Absent otherwise, and then not on the wire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
 }
 
 impl Problem {
@@ -104,7 +139,24 @@ impl Problem {
             code,
             message: message.into(),
             hint: hint.into(),
+            retry_after_ms: None,
         }
+    }
+
+    /// The same problem, saying when to try again.
+    pub fn retry_after(mut self, wait: std::time::Duration) -> Self {
+        self.retry_after_ms = Some(wait.as_millis().clamp(1, u128::from(u64::MAX)) as u64);
+        self
+    }
+
+    /// Too much too quickly from one user or address; `wait` says when the next try will be admitted.
+    pub fn rate_limited(message: impl Into<String>, wait: std::time::Duration) -> Self {
+        Self::new(
+            ErrorCode::RateLimited,
+            message,
+            format!("Wait {} and try again.", describe_wait(wait)),
+        )
+        .retry_after(wait)
     }
 
     /// Input failed a rule; `message` names the field and the rule.
@@ -145,6 +197,16 @@ impl Problem {
     }
 }
 
+/// A wait in words for a hint: "a second", "12 seconds", "3 minutes".
+fn describe_wait(wait: std::time::Duration) -> String {
+    let seconds = wait.as_secs_f64().ceil().max(1.0) as u64;
+    match seconds {
+        1 => "a second".to_owned(),
+        2..=119 => format!("{seconds} seconds"),
+        _ => format!("{} minutes", seconds.div_ceil(60)),
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({})", self.message, self.code.as_str())
@@ -167,9 +229,30 @@ mod tests {
             ErrorCode::BadArguments,
             ErrorCode::NotPermitted,
             ErrorCode::UnknownMention,
+            ErrorCode::TooManyConnections,
+            ErrorCode::Overloaded,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
         }
+    }
+
+    #[test]
+    fn refusals_are_client_errors_and_failures_server_errors() {
+        assert_eq!(ErrorCode::InvalidCredentials.http_status(), 401);
+        assert_eq!(ErrorCode::NotFound.http_status(), 404);
+        assert_eq!(ErrorCode::UsernameTaken.http_status(), 409);
+        assert_eq!(ErrorCode::RateLimited.http_status(), 429);
+        assert_eq!(ErrorCode::Overloaded.http_status(), 503);
+        assert_eq!(ErrorCode::Internal.http_status(), 500);
+    }
+
+    #[test]
+    fn retry_after_is_on_the_wire_only_when_set() {
+        let plain = serde_json::to_value(Problem::internal()).unwrap();
+        assert!(plain.get("retry_after_ms").is_none());
+        let limited = Problem::rate_limited("Slow down.", std::time::Duration::from_millis(1500));
+        assert_eq!(serde_json::to_value(&limited).unwrap()["retry_after_ms"], 1500);
+        assert_eq!(limited.hint, "Wait 2 seconds and try again.");
     }
 }

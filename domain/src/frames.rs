@@ -144,6 +144,9 @@ pub enum ServerFrame {
         client_message_id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         channel_id: Option<ChannelId>,
+        /// For `rate_limited` and `overloaded`: when the same frame will be admitted again.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_after_ms: Option<u64>,
     },
     /// A page of visible messages, oldest first. `has_more` says whether older ones exist.
     #[serde(rename = "chat.history")]
@@ -202,6 +205,7 @@ impl ServerFrame {
             hint: problem.hint,
             client_message_id,
             channel_id,
+            retry_after_ms: problem.retry_after_ms,
         }
     }
 

@@ -161,9 +161,10 @@ pub fn notices(news: &TableNews, places: &Places) -> Vec<SystemNotice> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::audience::{can_see, AudienceScope, Viewer};
-    use crate::domain::ids::{MessageId, UserId};
-    use crate::domain::message::Message;
+    use crate::audience::AudienceScope;
+    use crate::ids::{MessageId, UserId};
+    use crate::message::Message;
+    use crate::visibility::{can_see, Viewer};
 
     fn places(session: bool) -> Places {
         Places {

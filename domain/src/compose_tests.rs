@@ -2,10 +2,10 @@
 //! whisper names and help.
 
 use super::*;
-use crate::domain::actor::ActorKind;
-use crate::domain::audience::{can_see, Viewer};
-use crate::domain::fixtures::table;
-use crate::domain::ids::CharacterId;
+use crate::actor::ActorKind;
+use crate::fixtures::table;
+use crate::ids::CharacterId;
+use crate::visibility::{can_see, Viewer};
 
 fn user(id: &str) -> UserId {
     UserId::from(id)
@@ -141,7 +141,7 @@ fn each_roll_reaches_exactly_its_audience() {
             body,
         ));
         assert_eq!(draft.kind, MessageKind::Roll);
-        let message = crate::domain::message::Message {
+        let message = crate::message::Message {
             message_id: "m".into(),
             channel_id: "c".into(),
             sequence_id: 1,

@@ -1,85 +1,12 @@
 //! Who may see a message: the one visibility rule, used by fan-out, replay, history and the UI alike.
 //!
-//! The server turns a sender's hints into an *effective* [`Audience`] when the message is created and stores it
-//! on the message, so replaying history never recomputes policy from settings that may have changed since.
+//! Its own module so that [`crate::audience`] (the stored shape) and [`crate::message`] (the fact that carries
+//! it) do not import each other: the rule reads both.
 
+use super::audience::AudienceScope;
 use super::campaign::Role;
 use super::ids::UserId;
 use super::message::Message;
-use serde::{Deserialize, Serialize};
-
-/// How wide a message's audience is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AudienceScope {
-    /// Every member who can read the channel.
-    All,
-    /// The sender and the campaign's GMs.
-    GmOnly,
-    /// The sender and the listed users (a whisper).
-    Targets,
-}
-
-impl AudienceScope {
-    /// The scope as stored and used in the `data-audience` test hook.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::All => "all",
-            Self::GmOnly => "gm_only",
-            Self::Targets => "targets",
-        }
-    }
-
-    /// Parses a stored scope.
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "all" => Some(Self::All),
-            "gm_only" => Some(Self::GmOnly),
-            "targets" => Some(Self::Targets),
-            _ => None,
-        }
-    }
-}
-
-/// The effective audience stored on a message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Audience {
-    /// How wide.
-    pub scope: AudienceScope,
-    /// For `targets`: every user who may read it besides the sender (controllers of whispered characters are
-    /// expanded into users when the message is created). Empty for other scopes.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub targets: Vec<UserId>,
-    /// Whether the campaign's GMs may read it although they are not targets: always for `gm_only`; for a
-    /// whisper, the campaign's `gm_sees_whispers` setting *when it was sent*, so history never changes later.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub gms: bool,
-    /// A blind roll: the sender does not see it unless they are a GM (they get a separate notice instead).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub blind: bool,
-}
-
-impl Audience {
-    /// Everyone in the channel.
-    pub fn all() -> Self {
-        Self {
-            scope: AudienceScope::All,
-            targets: Vec::new(),
-            gms: false,
-            blind: false,
-        }
-    }
-
-    /// The sender and the GMs.
-    pub fn gm_only() -> Self {
-        Self {
-            scope: AudienceScope::GmOnly,
-            targets: Vec::new(),
-            gms: true,
-            blind: false,
-        }
-    }
-}
 
 /// What the visibility rule needs to know about the person looking.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,9 +38,10 @@ pub fn can_see(viewer: &Viewer, message: &Message) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::actor::Actor;
-    use crate::domain::ids::{ChannelId, MessageId};
-    use crate::domain::message::MessageKind;
+    use crate::actor::Actor;
+    use crate::audience::{Audience, AudienceScope};
+    use crate::ids::{ChannelId, MessageId};
+    use crate::message::MessageKind;
 
     fn message_from(sender: &str, audience: Audience) -> Message {
         Message {

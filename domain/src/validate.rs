@@ -77,7 +77,38 @@ pub fn name(field: &str, raw: &str) -> Result<String, Problem> {
             "Remove line breaks and tabs.",
         ));
     }
+    if let Some(hidden) = trimmed.chars().find(|c| invisible(*c)) {
+        return Err(Problem::invalid(
+            format!(
+                "The {field} name contains an invisible character (U+{:04X}).",
+                u32::from(hidden)
+            ),
+            "Retype the name instead of pasting it.",
+        ));
+    }
     Ok(trimmed.to_owned())
+}
+
+/// Whether `c` renders as nothing: Unicode's default-ignorable code points (zero-width spaces and joiners,
+/// direction marks and overrides, variation selectors, fillers, tags). A name with one looks exactly like a
+/// name without it, so two people would look the same.
+pub fn invisible(c: char) -> bool {
+    matches!(u32::from(c),
+        0x00AD | 0x034F | 0x061C | 0x115F..=0x1160 | 0x17B4..=0x17B5 | 0x180B..=0x180F
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F | 0xFEFF
+        | 0xFFA0 | 0xFFF0..=0xFFF8 | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
+}
+
+/// The form in which two names count as the same: compatibility-normalised (NFKC: full-width and styled
+/// letters become plain ones), lower case, with Unicode's confusable characters mapped to one skeleton (UTS #39:
+/// a Cyrillic "а" reads as a Latin "a") and runs of spaces as one. "Lyra", "LYRA", "lyra" and "Lуra" (with a
+/// Cyrillic у) share a key; a name is refused when its key is taken.
+pub fn name_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_security::skeleton;
+    let folded: String = name.nfkc().flat_map(char::to_lowercase).collect();
+    let skeleton: String = skeleton(&folded).collect();
+    skeleton.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Most characters in a table channel's name.
@@ -86,7 +117,10 @@ pub const CHANNEL_NAME_MAX: usize = 32;
 /// Checks a table channel's name and returns its canonical form: without a leading `#`, lower case, spaces as
 /// dashes, only letters, digits, `-` and `_` (the names people type after `#` in chat).
 pub fn channel_name(raw: &str) -> Result<String, Problem> {
-    let canonical: String = raw
+    use unicode_normalization::UnicodeNormalization;
+    // Compatibility-normalised first, so a full-width "ｇｅｎｅｒａｌ" is the "general" it looks like.
+    let normalised: String = raw.nfkc().collect();
+    let canonical: String = normalised
         .trim()
         .trim_start_matches('#')
         .split_whitespace()
