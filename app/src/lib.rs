@@ -71,6 +71,7 @@ fn content_security_policy() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(feed::Drafts::default());
     view! {
         <Stylesheet id="leptos" href="/pkg/tabletalk.css" />
         <Title text="Tabletalk" />

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { gmAndPlayer, hydrated, messageWithBody, say } from "./helpers";
+import { gmAndPlayer, messageWithBody, say } from "./helpers";
 
 test("the timeline follows live messages at the bottom, and stays put with 'jump to latest' when scrolled up", async ({
   browser,
@@ -62,18 +62,24 @@ test("drafts and unsent messages stay with their channel, and #general sees a se
   await player.getByTestId("channel-link").filter({ hasText: "general" }).click();
   await expect(input).toHaveValue("Out of character draft");
 
-  // A message waiting to be sent shows only in its own channel.
-  await playerSession.click();
+  // A message waiting to be sent shows only in its own channel (two table channels share one page and feed).
+  await gm.getByTestId("channel-name").fill("loot");
+  await gm.getByTestId("channel-create").click();
+  const loot = player.getByTestId("channel-link").filter({ hasText: "loot" });
+  await expect(loot).toBeVisible();
   await expect(player.getByTestId("connection")).toHaveAttribute("data-state", "live");
   await player.context().setOffline(true);
   await say(player, "Sent while the line was down");
   await expect(player.getByTestId("pending-message")).toContainText("Sent while the line was down");
+  await loot.click();
+  await expect(player.getByTestId("channel-title")).toHaveText("# loot");
+  await expect(player.getByTestId("pending-message")).toHaveCount(0);
   await player.getByTestId("channel-link").filter({ hasText: "general" }).click();
   await expect(player.getByTestId("channel-title")).toHaveText("# general");
-  await expect(player.getByTestId("pending-message")).toHaveCount(0);
-  await playerSession.click();
   await expect(player.getByTestId("pending-message")).toHaveCount(1);
   await player.context().setOffline(false);
+  await expect(messageWithBody(gm, "Sent while the line was down")).toHaveCount(0);
+  await gm.getByTestId("channel-link").filter({ hasText: "general" }).click();
   await expect(messageWithBody(gm, "Sent while the line was down")).toBeVisible();
-  await hydrated(player);
+  await expect(player.getByTestId("pending-message")).toHaveCount(0);
 });

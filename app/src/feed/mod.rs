@@ -54,6 +54,17 @@ pub struct SendHints {
     pub audience: Option<serde_json::Value>,
 }
 
+/// Unsent text per channel for the whole app, provided by [`crate::App`] above the router: moving between a
+/// session room and a table channel rebuilds the campaign page, and a draft must outlive that.
+#[derive(Clone, Copy)]
+pub struct Drafts(pub StoredValue<HashMap<ChannelId, String>>);
+
+impl Default for Drafts {
+    fn default() -> Self {
+        Self(StoredValue::new(HashMap::new()))
+    }
+}
+
 /// A message the user sent that the server has not acknowledged yet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PendingSend {
@@ -133,8 +144,8 @@ pub struct ChatFeed {
     pub returned_draft: RwSignal<Option<String>>,
     /// Bumped when the server says the campaign's table changed; pages refetch what depends on it.
     pub table_version: RwSignal<u32>,
-    /// Unsent text per channel. Kept here, at page level, because the composer is rebuilt when the channel
-    /// changes: each channel gets its own draft back, and none lands in another room.
+    /// Unsent text per channel, shared with every page of the app ([`Drafts`]): the composer, and the campaign
+    /// page itself, are rebuilt when the channel changes, and each channel gets its own draft back.
     pub drafts: StoredValue<HashMap<ChannelId, String>>,
     /// Replies for this user alone (`/help`, `/session` done), newest last; never stored on the server.
     pub notices: RwSignal<Vec<(String, Notice)>>,
@@ -157,7 +168,7 @@ impl ChatFeed {
             error: RwSignal::new(None),
             returned_draft: RwSignal::new(None),
             table_version: RwSignal::new(0),
-            drafts: StoredValue::new(HashMap::new()),
+            drafts: use_context::<Drafts>().map_or_else(|| StoredValue::new(HashMap::new()), |drafts| drafts.0),
             notices: RwSignal::new(Vec::new()),
             sent_bodies: RwSignal::new(Vec::new()),
             commands: StoredValue::new(None),
