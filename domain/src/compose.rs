@@ -79,10 +79,13 @@ pub fn permits(command: CommandName, role: Role, lane: Lane) -> Result<(), Probl
         (Help, _, _) => Ok(()),
         (_, Role::Observer, Lane::InGame) => refusal(
             "is not for observers: observers read session rooms but do not post in them.",
-            "Ask a GM to make you a player.",
+            "Observers can talk out of character in #general and in direct messages.",
         ),
         (Whisper | Me | Ooc, Role::Observer, Lane::OffGame) => Ok(()),
-        (_, Role::Observer, _) => refusal("is for players and GMs.", "Ask a GM to make you a player."),
+        (_, Role::Observer, _) => refusal(
+            "is for players and GMs.",
+            "Observers can talk out of character in #general and in direct messages.",
+        ),
         (Roll | GmRoll | BlindRoll | SelfRoll | Whisper | Me | Ooc, _, _) => Ok(()),
         (Gm | As | Desc | Session, Role::Player, _) => refusal(
             "is for game masters.",

@@ -226,7 +226,7 @@ fn actor(member: &MemberFact, lane: Lane, facts: &TableFacts, mode: &ModeHint) -
                     Problem::new(
                         ErrorCode::CharacterNotControlled,
                         "You do not control that character.",
-                        "Pick one of your own characters, or ask the GM to share control.",
+                        "Pick one of your own characters, or create one in the sidebar.",
                     )
                 })?;
             Ok(Actor {

@@ -57,7 +57,7 @@ impl Game {
                 return Err(Problem::new(
                     ErrorCode::Forbidden,
                     "You are this campaign's only game master, so you cannot leave it.",
-                    "Invite another game master first.",
+                    "A campaign keeps its game master: stay in it (you can remove other members from the member list).",
                 ));
             }
         }

@@ -1,11 +1,9 @@
 //! Retries that land in the same group commit as their original: the writer answers them from the batch itself,
 //! so exactly one message is stored and every answer names it.
 
-mod support;
-
+use crate::support::TestServer;
 use app::domain::frames::ServerFrame;
 use server::chat::SendRequest;
-use support::TestServer;
 
 #[tokio::test]
 async fn concurrent_retries_in_one_batch_store_one_message() {

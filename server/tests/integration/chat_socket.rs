@@ -1,11 +1,9 @@
 //! The session chat protocol driven over a real socket, as any client would speak it.
 
-mod support;
-
+use crate::support::{said, TestServer};
 use serde_json::json;
 use std::collections::HashSet;
 use std::time::Duration;
-use support::{said, TestServer};
 
 #[tokio::test]
 async fn two_clients_exchange_messages_live() {

@@ -1,10 +1,8 @@
 //! Who may not use the socket: logged-out and forged-cookie upgrades, non-members of a channel, and pages on
 //! other sites riding a user's cookie.
 
-mod support;
-
+use crate::support::TestServer;
 use serde_json::json;
-use support::TestServer;
 
 #[tokio::test]
 async fn non_members_and_logged_out_sockets_are_refused() {

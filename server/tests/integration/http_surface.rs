@@ -2,12 +2,10 @@
 //! pages carry a Content-Security-Policy naming their scripts' nonce, downloads are never sniffed, and a frame
 //! over the transport limit closes the socket with 1009.
 
-mod support;
-
+use crate::support::TestServer;
 use leptos::server_fn::ServerFn;
 use serde_json::Value;
 use std::time::Duration;
-use support::TestServer;
 
 fn code(body: &str) -> String {
     let problem: Value = serde_json::from_str(body).unwrap_or_else(|_| panic!("a problem as JSON: {body}"));

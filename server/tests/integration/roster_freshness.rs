@@ -1,10 +1,8 @@
 //! The chat service keeps the game authority's answers in memory (access, members, characters, settings); a
 //! change must count from the very next send, never after the cache happens to expire.
 
-mod support;
-
+use crate::support::TestServer;
 use serde_json::json;
-use support::TestServer;
 
 #[tokio::test]
 async fn changes_to_the_table_count_from_the_next_send() {

@@ -1,10 +1,8 @@
 //! Off-game channels beyond `#general`: table channels the GMs add, and direct messages that only their people
 //! can read (not the GMs, whatever the whisper setting), none of which enters the game journal.
 
-mod support;
-
+use crate::support::TestServer;
 use app::domain::ErrorCode;
-use support::TestServer;
 
 #[tokio::test]
 async fn gms_add_table_channels_with_canonical_unique_names() {

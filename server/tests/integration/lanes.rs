@@ -1,9 +1,7 @@
 //! The off-game lane: every campaign has `#general`, which works with no session at all, refuses the in-game
 //! voices, and never writes the game journal.
 
-mod support;
-
-use support::TestServer;
+use crate::support::TestServer;
 
 #[tokio::test]
 async fn general_works_without_a_session_and_stays_out_of_the_game_journal() {

@@ -1,12 +1,10 @@
 //! What a player's socket receives, byte for byte: none of the GM-only messages or whispers they are not part
 //! of, live, in a replay after reconnecting, or in history.
 
-mod support;
-
+use crate::support::TestServer;
 use futures::{SinkExt, StreamExt};
 use serde_json::json;
 use std::time::Duration;
-use support::TestServer;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 

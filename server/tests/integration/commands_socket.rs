@@ -1,15 +1,13 @@
 //! Slash commands, dice and mentions through a real server: who receives what, what is stored, and that the
 //! server's preview says what the shared domain says.
 
-mod support;
-
+use crate::support::{Client, TestServer};
 use app::domain::compose::prepare;
 use app::domain::describe;
 use app::domain::policy::{AudienceHint, Lane, ModeHint};
 use serde_json::{json, Value};
 use server::game::GameAuthority;
 use std::time::Duration;
-use support::{Client, TestServer};
 
 /// Frames of type `chat.message` among `frames`.
 fn messages(frames: &[Value]) -> Vec<&Value> {

@@ -1,11 +1,9 @@
 //! The boundary between chat and game: in-game messages and rolls become game facts exactly once, in the same
 //! transaction as the message; chat's code writes no game table and game's code never imports chat.
 
-mod support;
-
+use crate::support::TestServer;
 use serde_json::Value;
 use std::path::Path;
-use support::TestServer;
 
 #[tokio::test]
 async fn an_in_game_message_and_a_roll_are_game_facts_exactly_once() {

@@ -2,12 +2,10 @@
 //! bounded however many sockets they open: logout and expiry close sockets at once, sends are limited per
 //! user, sockets are capped per user, and password guessing is throttled before any hashing.
 
-mod support;
-
+use crate::support::TestServer;
 use leptos::server_fn::ServerFn;
 use serde_json::Value;
 use std::time::{Duration, Instant};
-use support::TestServer;
 
 /// The close code of a socket whose login session ended.
 const SESSION_ENDED: u16 = 4001;

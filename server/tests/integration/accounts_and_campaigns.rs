@@ -1,10 +1,8 @@
 //! Accounts, campaigns, invites and the session lifecycle through the server's services.
 
-mod support;
-
+use crate::support::TestServer;
 use app::domain::campaign::{Role, SessionAction, SessionStatus};
 use app::domain::ErrorCode;
-use support::TestServer;
 
 #[tokio::test]
 async fn registration_rejects_bad_and_duplicate_usernames_and_short_passwords() {

@@ -1,11 +1,9 @@
 //! History pages hold `limit` messages the viewer may see, however many hidden ones lie between them: the
 //! service reads a little more than a page first and twice as much on each further read.
 
-mod support;
-
+use crate::support::TestServer;
 use app::domain::frames::ServerFrame;
 use server::chat::SendRequest;
-use support::TestServer;
 
 #[tokio::test]
 async fn a_page_skips_hidden_runs_and_knows_when_nothing_is_left() {

@@ -1,10 +1,8 @@
 //! Names that look the same are the same name: with "Lyra" taken, `LYRA`, `lyra`, a Cyrillic look-alike and a
 //! name with a zero-width space are refused, for characters (created or renamed) and for table channels.
 
-mod support;
-
+use crate::support::TestServer;
 use app::domain::ErrorCode;
-use support::TestServer;
 
 #[tokio::test]
 async fn look_alike_character_names_are_refused() {

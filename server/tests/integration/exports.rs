@@ -1,11 +1,9 @@
 //! Exports: a member downloads a channel's log as Markdown, HTML or JSON, holding exactly what that member may
 //! see. The GM's and a player's exports of the same session differ exactly by what each may see.
 
-mod support;
-
+use crate::support::TestServer;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use support::TestServer;
 
 /// The markers of the messages in a JSON export: the upper-case word of each member's body; a notice's whole
 /// body.

@@ -2,8 +2,7 @@
 //! rest of the room keeps receiving every message; the slow client then resumes from its last sequence id and
 //! ends up with every message exactly once.
 
-mod support;
-
+use crate::support::TestServer;
 use app::domain::ids::ChannelId;
 use app::domain::views::UserSummary;
 use futures::{SinkExt, StreamExt};
@@ -11,7 +10,6 @@ use serde_json::{json, Value};
 use server::chat::SendRequest;
 use server::ws::connection::{CLOSE_SLOW_CONSUMER, QUEUE_DEPTH};
 use std::time::Duration;
-use support::TestServer;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 

@@ -1,12 +1,10 @@
 //! System notices: sessions, members and characters are told in the timeline with provenance `system`, to
 //! exactly the audience the domain gives them, live and in history, exactly once.
 
-mod support;
-
+use crate::support::{Client, TestServer};
 use app::domain::campaign::SessionAction;
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::{Client, TestServer};
 
 fn bodies(frames: &[Value]) -> Vec<String> {
     frames

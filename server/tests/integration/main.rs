@@ -1,0 +1,25 @@
+//! The integration tests, linked as one binary: each module drives a real server (or its services) the way a
+//! client would; `support` starts them. One binary links the server once instead of once per file.
+
+mod support;
+
+mod accounts_and_campaigns;
+mod audience_property;
+mod batch_idempotency;
+mod chat_socket;
+mod checkpoint;
+mod commands_socket;
+mod exports;
+mod game_journal;
+mod history_paging;
+mod http_surface;
+mod lanes;
+mod lookalike_names;
+mod message_layout_migration;
+mod notices;
+mod off_game_channels;
+mod roster_freshness;
+mod sessions_and_limits;
+mod slow_consumer;
+mod socket_access;
+mod wire_privacy;
