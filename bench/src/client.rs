@@ -5,7 +5,10 @@ use crate::plan::Reach;
 use crate::protocol::{self, Incoming, Target};
 use crate::stats::Shared;
 use futures::{SinkExt, StreamExt};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -95,14 +98,39 @@ pub async fn run(
     let (mut sink, mut stream) = socket.split();
     let mut received = Vec::new();
     let mut history_asked: std::collections::VecDeque<u64> = Default::default();
+    // Sends not yet acked, kept to be sent again (same key, same intended time) when the server pushes back.
+    let mut in_flight: HashMap<u64, (String, tokio::time::Instant)> = HashMap::new();
+    let mut retries: BinaryHeap<Reverse<(tokio::time::Instant, u64)>> = BinaryHeap::new();
     let mut stop = shared.stop.subscribe();
     loop {
+        let next_retry = retries.peek().map(|Reverse((due, _))| *due);
         tokio::select! {
+            _ = tokio::time::sleep_until(next_retry.unwrap_or_else(tokio::time::Instant::now)), if next_retry.is_some() => {
+                let now = tokio::time::Instant::now();
+                while let Some(Reverse((due, number))) = retries.peek().copied() {
+                    if due > now {
+                        break;
+                    }
+                    retries.pop();
+                    if let Some((text, attempted)) = in_flight.get_mut(&number) {
+                        *attempted = tokio::time::Instant::now();
+                        if sink.send(Message::text(text.clone())).await.is_err() {
+                            shared.disconnected();
+                            break;
+                        }
+                    }
+                }
+            }
             command = commands.recv() => {
                 let text = match command {
                     Some(Command::Send { number, sent_us, phase, reach, target_user }) => {
                         let body = protocol::body(number, sent_us, phase);
-                        protocol::send(endpoint.target, &endpoint.room, &endpoint.run, number, &body, reach, &target_user)
+                        let text =
+                            protocol::send(endpoint.target, &endpoint.room, &endpoint.run, number, &body, reach, &target_user);
+                        if endpoint.target == Target::Tabletalk {
+                            in_flight.insert(number, (text.clone(), tokio::time::Instant::now()));
+                        }
+                        text
                     }
                     Some(Command::History) => {
                         history_asked.push_back(shared.now_us());
@@ -133,7 +161,17 @@ pub async fn run(
                         received.push(number);
                         shared.delivered(sent_us, phase);
                     }
-                    Incoming::Acked { number } => shared.acked(number),
+                    Incoming::Acked { number } => {
+                        if let Some((_, attempted)) = in_flight.remove(&number) {
+                            shared.accepted_after(attempted.elapsed());
+                        }
+                        shared.acked(number);
+                    }
+                    Incoming::Refused { number, retry_after_ms } => {
+                        shared.refused();
+                        let due = tokio::time::Instant::now() + Duration::from_millis(retry_after_ms);
+                        retries.push(Reverse((due, number)));
+                    }
                     Incoming::Error => shared.error(text.as_str()),
                     Incoming::History => {
                         if let Some(asked) = history_asked.pop_front() {

@@ -25,6 +25,9 @@ pub enum Incoming {
     Acked { number: u64 },
     /// The server refused something.
     Error,
+    /// The server pushed back on send `number` (`overloaded` or `rate_limited`): send it again, with the same
+    /// key, after `retry_after_ms`, as the browser does.
+    Refused { number: u64, retry_after_ms: u64 },
     /// The join (or connect) step finished; `then` is what to send next, if anything.
     Progress { then: Option<String>, ready: bool },
     /// A page of history.
@@ -109,7 +112,7 @@ pub fn classify(target: Target, text: &str, room: &str) -> Incoming {
                     .map_or(Incoming::Other, |number| Incoming::Acked { number });
             }
             if text.starts_with(r#"{"type":"chat.error""#) {
-                return Incoming::Error;
+                return refusal(text).unwrap_or(Incoming::Error);
             }
             if text.starts_with(r#"{"type":"chat.history""#) {
                 return Incoming::History;
@@ -185,6 +188,21 @@ fn delivered(text: &str) -> Incoming {
     }
 }
 
+/// A `chat.error` that asks for the same send again later.
+fn refusal(text: &str) -> Option<Incoming> {
+    if !text.contains(r#""code":"overloaded""#) && !text.contains(r#""code":"rate_limited""#) {
+        return None;
+    }
+    let at = text.find(r#""client_message_id":""#)?;
+    let dash = at + text[at..].find('-')?;
+    let number = number_after(&text[dash..], "-")?;
+    let retry_after_ms = text
+        .find(r#""retry_after_ms":"#)
+        .and_then(|at| number_after(&text[at..], ":"))
+        .unwrap_or(250);
+    Some(Incoming::Refused { number, retry_after_ms })
+}
+
 fn number_after(text: &str, marker: &str) -> Option<u64> {
     let start = text.find(marker)? + marker.len();
     let digits: &str = &text[start..];
@@ -210,6 +228,14 @@ mod tests {
             expected
         );
         assert_eq!(classify(Target::Ceiling, "lt:42:1000:2", "r"), expected);
+        let refused = r#"{"type":"chat.error","code":"overloaded","message":"m","hint":"h","client_message_id":"18f2a-17","retry_after_ms":250}"#;
+        assert_eq!(
+            classify(Target::Tabletalk, refused, "r"),
+            Incoming::Refused {
+                number: 17,
+                retry_after_ms: 250
+            }
+        );
         let ack = r#"{"type":"chat.ack","channel_id":"x","client_message_id":"18f2a-17","sequence_id":3}"#;
         assert_eq!(classify(Target::Tabletalk, ack, "r"), Incoming::Acked { number: 17 });
         assert_eq!(

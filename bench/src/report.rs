@@ -56,12 +56,15 @@ pub fn print(summary: &Summary, shared: &Shared) {
         let ack = stats.ack.lock().unwrap_or_else(|e| e.into_inner());
         let [d50, d99, d999, dmax] = percentiles_ms(&deliver);
         let [a50, a99, a999, amax] = percentiles_ms(&ack);
+        let accepted = stats.accepted.lock().unwrap_or_else(|e| e.into_inner());
+        let [_, t99, _, _] = percentiles_ms(&accepted);
         println!(
-            "phase {} at {} sends/s: {:.0} deliveries/s, {:.0} acks/s; deliver p50 {d50:.2} ms, p99 {d99:.2} ms, p99.9 {d999:.2} ms, max {dmax:.2} ms; ack p50 {a50:.2} ms, p99 {a99:.2} ms, p99.9 {a999:.2} ms, max {amax:.2} ms",
+            "phase {} at {} sends/s: {:.0} deliveries/s, {:.0} acks/s, {:.0} refused/s; deliver p50 {d50:.2} ms, p99 {d99:.2} ms, p99.9 {d999:.2} ms, max {dmax:.2} ms; ack p50 {a50:.2} ms, p99 {a99:.2} ms, p99.9 {a999:.2} ms, max {amax:.2} ms; accepted attempt p99 {t99:.2} ms",
             phase + 1,
             o.rates[phase],
             stats.delivered_during.load(Ordering::Relaxed) as f64 / seconds,
             stats.acked_during.load(Ordering::Relaxed) as f64 / seconds,
+            stats.refused_during.load(Ordering::Relaxed) as f64 / seconds,
         );
     }
     let history = shared.history.lock().unwrap_or_else(|e| e.into_inner());
@@ -74,7 +77,7 @@ pub fn print(summary: &Summary, shared: &Shared) {
     }
     let v = summary.verdict;
     println!(
-        "sent {}, acked {}, delivered {} of {} expected; lost {}, duplicated {}, misdelivered {}; errors {}, closed by server {} (slow consumer {}), broken {}",
+        "sent {}, acked {}, delivered {} of {} expected; lost {}, duplicated {}, misdelivered {}; refused and resent {}, errors {}, closed by server {} (slow consumer {}), broken {}",
         summary.sent,
         shared.acked_total.load(Ordering::Relaxed),
         shared.delivered_total.load(Ordering::Relaxed),
@@ -82,6 +85,7 @@ pub fn print(summary: &Summary, shared: &Shared) {
         v.lost,
         v.duplicated,
         v.misdelivered,
+        shared.refused.load(Ordering::Relaxed),
         shared.errors.load(Ordering::Relaxed),
         shared.closed_by_server.load(Ordering::Relaxed),
         shared.slow_consumer_closes.load(Ordering::Relaxed),
@@ -107,8 +111,10 @@ pub fn json(summary: &Summary, shared: &Shared) -> Value {
                 "rate": o.rates[phase],
                 "deliveries_per_s": stats.delivered_during.load(Ordering::Relaxed) as f64 / seconds,
                 "acks_per_s": stats.acked_during.load(Ordering::Relaxed) as f64 / seconds,
+                "refused_per_s": stats.refused_during.load(Ordering::Relaxed) as f64 / seconds,
                 "deliver_ms": percentiles_ms(&deliver),
                 "ack_ms": percentiles_ms(&ack),
+                "accepted_attempt_ms": percentiles_ms(&stats.accepted.lock().unwrap_or_else(|e| e.into_inner())),
             })
         })
         .collect();
@@ -126,6 +132,7 @@ pub fn json(summary: &Summary, shared: &Shared) -> Value {
         "expected": summary.expected_deliveries,
         "verdict": summary.verdict,
         "errors": shared.errors.load(Ordering::Relaxed),
+        "refused": shared.refused.load(Ordering::Relaxed),
         "slow_consumer_closes": shared.slow_consumer_closes.load(Ordering::Relaxed),
         "memory_kib": { "before": summary.memory_before, "connected": summary.memory_connected, "after": summary.memory_after },
         "kib_per_connection": summary.kib_per_connection(),

@@ -23,6 +23,11 @@ pub struct PhaseStats {
     /// Acks that arrived while this phase was sending, whichever phase sent them: the server's durable
     /// throughput in this phase. Acks arriving later, while a backlog drains, are not counted here.
     pub acked_during: AtomicU64,
+    /// Refusals (pushback) that arrived while this phase was sending.
+    pub refused_during: AtomicU64,
+    /// Ack latency of the attempt the server accepted (from its last send, not the first): with pushback, the
+    /// wait of a send the server took.
+    pub accepted: Mutex<Histogram<u64>>,
 }
 
 /// Counters and histograms of a run.
@@ -40,8 +45,11 @@ pub struct Shared {
     pub delivered_total: AtomicU64,
     /// Every ack.
     pub acked_total: AtomicU64,
-    /// Every `chat.error` (or Socket.IO error packet).
+    /// Every `chat.error` (or Socket.IO error packet) but pushback.
     pub errors: AtomicU64,
+    /// Sends the server pushed back on (`overloaded`, `rate_limited`) and that were sent again, counted per
+    /// refusal: the same send refused twice counts twice.
+    pub refused: AtomicU64,
     /// The first few error frames.
     pub first_errors: Mutex<Vec<String>>,
     /// Connections the server closed, and how many of those as slow consumers (close code 4008).
@@ -71,6 +79,8 @@ impl Shared {
                     ack: Mutex::new(histogram()),
                     delivered_during: AtomicU64::new(0),
                     acked_during: AtomicU64::new(0),
+                    refused_during: AtomicU64::new(0),
+                    accepted: Mutex::new(histogram()),
                 })
                 .collect(),
             send_us: (0..=max_number).map(|_| AtomicU64::new(0)).collect(),
@@ -78,6 +88,7 @@ impl Shared {
             delivered_total: AtomicU64::new(0),
             acked_total: AtomicU64::new(0),
             errors: AtomicU64::new(0),
+            refused: AtomicU64::new(0),
             first_errors: Mutex::new(Vec::new()),
             closed_by_server: AtomicU64::new(0),
             slow_consumer_closes: AtomicU64::new(0),
@@ -137,6 +148,22 @@ impl Shared {
         let mut kept = self.first_errors.lock().unwrap_or_else(|e| e.into_inner());
         if kept.len() < ERRORS_KEPT {
             kept.push(frame.chars().take(300).collect());
+        }
+    }
+
+    /// The server pushed back on a send; it goes again after the wait.
+    pub fn refused(&self) {
+        self.refused.fetch_add(1, Ordering::Relaxed);
+        if let Some(stats) = self.phases.get(self.current_phase.load(Ordering::Relaxed)) {
+            stats.refused_during.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// The server acked the attempt it accepted `latency` after that attempt was sent.
+    pub fn accepted_after(&self, latency: std::time::Duration) {
+        let us = (latency.as_micros() as u64).clamp(1, LATENCY_MAX_US);
+        if let Some(stats) = self.phases.get(self.current_phase.load(Ordering::Relaxed)) {
+            let _ = stats.accepted.lock().unwrap_or_else(|e| e.into_inner()).record(us);
         }
     }
 

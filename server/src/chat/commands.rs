@@ -101,6 +101,10 @@ impl ChatService {
                 "Send a fresh ULID or UUID per message and reuse it only to retry that message.",
             ));
         }
+        // Under overload a send is refused before it costs anything (the client resends with the same key).
+        if self.writers.saturated() {
+            return Err(super::writer::overloaded());
+        }
         let Prepared { access, intent, .. } = self.prepare(user, &request, None).await?;
         let notice = |kind, title: String, lines| ServerFrame::Notice {
             channel_id: request.channel_id.clone(),

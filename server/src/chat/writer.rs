@@ -20,8 +20,16 @@ use tokio::sync::{mpsc, oneshot};
 
 /// Most sends committed in one transaction.
 const MAX_BATCH: usize = 1024;
-/// Sends that may wait for the writer before senders wait too.
-const QUEUE_DEPTH: usize = 16_384;
+/// Members' sends that may wait for the writer. Beyond this the send is refused at once with `overloaded`
+/// (and retried by the client with the same key) instead of waiting: at the sustainable rate of one core (about
+/// 10,000 sends a second, BENCHMARKS.md) this is under half a second of work, so a send that is accepted is
+/// stored within a second, and a server offered three times what it can store keeps storing at its peak
+/// instead of collapsing under a backlog of late acks.
+pub const QUEUE_DEPTH: usize = 4_096;
+/// Notices (system messages) wait for room instead of being refused: they are few, and must not be lost.
+const NOTICE_QUEUE_DEPTH: usize = 1_024;
+/// What a refused send is told to wait before trying again.
+const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// What happened to a send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +65,7 @@ struct Draft {
 /// The handle senders submit through; the writer task runs until every handle is gone.
 pub struct Writers {
     queue: mpsc::Sender<(Draft, Reply)>,
+    notices: mpsc::Sender<(Draft, Reply)>,
 }
 
 impl Writers {
@@ -64,6 +73,7 @@ impl Writers {
     /// open and recording in-game messages in its journal.
     pub fn new(pool: Pool, hub: Arc<Hub>, game: Arc<dyn GameAuthority>) -> Self {
         let (queue, receiver) = mpsc::channel(QUEUE_DEPTH);
+        let (notices, notice_receiver) = mpsc::channel(NOTICE_QUEUE_DEPTH);
         let writer = Writer {
             pool,
             connection: None,
@@ -71,8 +81,14 @@ impl Writers {
             game,
             next_sequence: HashMap::new(),
         };
-        tokio::spawn(writer.run(receiver));
-        Self { queue }
+        tokio::spawn(writer.run(receiver, notice_receiver));
+        Self { queue, notices }
+    }
+
+    /// Whether a member's send would be refused right now (the queue is full): checked before a send does any
+    /// work, so refusing under overload costs almost nothing.
+    pub fn saturated(&self) -> bool {
+        self.queue.capacity() == 0
     }
 
     /// Stores `message` (and its `companions`, in the same channel and transaction) and returns once they are
@@ -94,9 +110,27 @@ impl Writers {
             companions,
             notice,
         };
-        self.queue.send((draft, reply)).await.map_err(internal)?;
+        if notice {
+            self.notices.send((draft, reply)).await.map_err(internal)?;
+        } else {
+            match self.queue.try_send((draft, reply)) {
+                Ok(()) => {}
+                Err(mpsc::error::TrySendError::Full(_)) => return Err(overloaded()),
+                Err(mpsc::error::TrySendError::Closed(_)) => return Err(internal("the chat writer has stopped")),
+            }
+        }
         answer.await.map_err(internal)?
     }
+}
+
+/// The refusal of a send that found the writer's queue full.
+pub fn overloaded() -> Problem {
+    Problem::new(
+        ErrorCode::Overloaded,
+        "The server is busy and did not take this message.",
+        "It is sent again by itself in a moment; nothing is lost.",
+    )
+    .retry_after(RETRY_AFTER)
 }
 
 struct Writer {
@@ -113,9 +147,30 @@ struct Writer {
 }
 
 impl Writer {
-    async fn run(mut self, mut receiver: mpsc::Receiver<(Draft, Reply)>) {
+    async fn run(mut self, mut sends: mpsc::Receiver<(Draft, Reply)>, mut notices: mpsc::Receiver<(Draft, Reply)>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
-        while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let mut notices_open = true;
+        loop {
+            // The first item of a batch, from either queue; then whatever else is already waiting.
+            tokio::select! {
+                biased;
+                notice = notices.recv(), if notices_open => match notice {
+                    Some(item) => batch.push(item),
+                    None => notices_open = false,
+                },
+                received = sends.recv_many(&mut batch, MAX_BATCH) => if received == 0 { break },
+            }
+            while batch.len() < MAX_BATCH {
+                let Ok(item) = notices.try_recv() else { break };
+                batch.push(item);
+            }
+            while batch.len() < MAX_BATCH {
+                let Ok(item) = sends.try_recv() else { break };
+                batch.push(item);
+            }
+            if batch.is_empty() {
+                continue;
+            }
             let (drafts, replies): (Vec<Draft>, Vec<Reply>) = std::mem::take(&mut batch).into_iter().unzip();
             match self.store(drafts).await {
                 Ok(results) => {
@@ -322,22 +377,5 @@ fn session_not_active(reason: Option<&str>) -> Problem {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The writer's connection keeps its statement journals in memory and a large page cache.
-    #[tokio::test]
-    async fn the_writer_connection_keeps_temporary_storage_in_memory() {
-        let pool = crate::store::connect_in_memory().await.unwrap();
-        let mut connection = writer_connection(&pool).await.unwrap();
-        let temp_store: i64 = sqlx::query_scalar("PRAGMA temp_store")
-            .fetch_one(&mut *connection)
-            .await
-            .unwrap();
-        let cache_size: i64 = sqlx::query_scalar("PRAGMA cache_size")
-            .fetch_one(&mut *connection)
-            .await
-            .unwrap();
-        assert_eq!((temp_store, cache_size), (2, -65536), "2 is MEMORY");
-    }
-}
+#[path = "writer_tests.rs"]
+mod tests;

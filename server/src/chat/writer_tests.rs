@@ -1,0 +1,79 @@
+//! Tests of the chat writer: its connection settings and how it refuses sends when its queue is full.
+use super::*;
+use app::domain::actor::Actor;
+use app::domain::audience::Audience;
+use app::domain::ids::UserId;
+use app::domain::message::MessageKind;
+
+fn draft_message(n: usize) -> Message {
+    Message {
+        message_id: MessageId::from("pending"),
+        channel_id: ChannelId::from("channel"),
+        sequence_id: 0,
+        sent_at: 0,
+        kind: MessageKind::Text,
+        actor: Actor::participant("alice", "alice"),
+        sender_id: Some(UserId::from("alice")),
+        body: "hello".into(),
+        mentions: Vec::new(),
+        audience: Audience::all(),
+        roll: None,
+        client_message_id: Some(format!("key-{n}")),
+    }
+}
+
+/// With the writer stuck (its database connection held elsewhere), sends beyond the queue are refused at
+/// once with `overloaded` and a retry-after, instead of waiting behind the backlog.
+#[tokio::test]
+async fn a_full_queue_refuses_sends_at_once() {
+    let pool = crate::store::connect_in_memory().await.unwrap();
+    let held = pool.acquire().await.unwrap();
+    let game = Arc::new(crate::game::Game::new(pool.clone()));
+    let writers = Arc::new(Writers::new(pool.clone(), Arc::new(Hub::default()), game));
+    let extra = 200;
+    let total = QUEUE_DEPTH + MAX_BATCH + extra;
+    let tasks: Vec<_> = (0..total)
+        .map(|n| {
+            let writers = writers.clone();
+            tokio::spawn(async move { writers.submit(draft_message(n), Vec::new()).await })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut refused = 0;
+    let mut waiting = Vec::new();
+    for task in tasks {
+        if task.is_finished() {
+            let problem = task.await.unwrap().unwrap_err();
+            assert_eq!(problem.code, ErrorCode::Overloaded, "{problem:?}");
+            assert_eq!(problem.retry_after_ms, Some(250));
+            refused += 1;
+        } else {
+            waiting.push(task);
+        }
+    }
+    // The queue held QUEUE_DEPTH; the writer took one batch (at most MAX_BATCH) out of it before it got stuck,
+    // which may have let as many more in.
+    assert!((extra..=extra + MAX_BATCH).contains(&refused), "{refused} refused");
+    assert!(waiting.len() >= QUEUE_DEPTH, "accepted sends wait for the writer");
+    drop(held);
+    for task in waiting {
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(30), task).await;
+        assert!(answer.is_ok(), "every accepted send is answered once the writer moves");
+    }
+}
+
+/// The writer's connection keeps its statement journals in memory and a large page cache.
+#[tokio::test]
+async fn the_writer_connection_keeps_temporary_storage_in_memory() {
+    let pool = crate::store::connect_in_memory().await.unwrap();
+    let mut connection = writer_connection(&pool).await.unwrap();
+    let temp_store: i64 = sqlx::query_scalar("PRAGMA temp_store")
+        .fetch_one(&mut *connection)
+        .await
+        .unwrap();
+    let cache_size: i64 = sqlx::query_scalar("PRAGMA cache_size")
+        .fetch_one(&mut *connection)
+        .await
+        .unwrap();
+    assert_eq!((temp_store, cache_size), (2, -65536), "2 is MEMORY");
+}
