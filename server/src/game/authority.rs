@@ -251,7 +251,11 @@ impl GameAuthority for Game {
                 Some(super::journal::Entry {
                     campaign: &session.campaign_id,
                     session: Some(&session.room.session_id),
-                    kind: if message.roll.is_some() { "roll" } else { "chat_message" },
+                    kind: if message.roll.is_some() {
+                        super::facts::ROLL
+                    } else {
+                        super::facts::CHAT_MESSAGE
+                    },
                     payload: serde_json::to_string(&InGameFact::of(message)).ok()?,
                 })
             })

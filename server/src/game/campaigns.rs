@@ -1,6 +1,7 @@
 //! Campaigns, membership and invites.
 
 use super::channels::{insert_channel, table_key, ChannelKind};
+use super::facts::GameFact;
 use super::{journal, Game, GameEvent};
 use crate::store::{internal, now_ms};
 use app::domain::campaign::{Role, SessionStatus};
@@ -10,7 +11,6 @@ use app::domain::views::{
 };
 use app::domain::{validate, ErrorCode, Problem};
 use rand::Rng;
-use serde_json::json;
 
 /// How long an invite code works.
 const INVITE_TTL_MS: i64 = 7 * 24 * 60 * 60 * 1000;
@@ -71,8 +71,10 @@ impl Game {
             &mut tx,
             &id,
             None,
-            "campaign_created",
-            json!({ "name": name, "by": user }),
+            &GameFact::CampaignCreated {
+                name: name.clone(),
+                by: user.clone(),
+            },
         )
         .await
         .map_err(internal)?;
@@ -265,8 +267,11 @@ impl Game {
         self.commit_table_change(
             tx,
             &preview.campaign_id,
-            "member_joined",
-            json!({ "user": user, "name": name, "role": "player" }),
+            GameFact::MemberJoined {
+                user: user.clone(),
+                name,
+                role: Role::Player,
+            },
         )
         .await?;
         Ok(preview.campaign_id)

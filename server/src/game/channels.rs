@@ -3,12 +3,12 @@
 //! The game authority writes these rows because it answers who may read a channel; their messages live only in
 //! the chat journal and never enter the game journal.
 
+use super::facts::GameFact;
 use super::{Game, GameEvent};
 use crate::store::{internal, now_ms};
 use app::domain::ids::{CampaignId, ChannelId, UserId};
 use app::domain::views::ChannelSummary;
 use app::domain::{validate, ErrorCode, Problem};
-use serde_json::json;
 use sqlx::SqliteConnection;
 
 /// Most people in a group DM besides the one opening it.
@@ -92,9 +92,12 @@ impl Game {
             }
             Err(error) => return Err(internal(error)),
         }
-        let payload = json!({ "channel": id, "name": name, "by": user });
-        self.commit_table_change(tx, campaign, "table_channel_created", payload)
-            .await?;
+        let fact = GameFact::TableChannelCreated {
+            channel: id.clone(),
+            name,
+            by: user.clone(),
+        };
+        self.commit_table_change(tx, campaign, fact).await?;
         Ok(id)
     }
 

@@ -1,11 +1,11 @@
 //! Characters and who controls them.
 
+use super::facts::GameFact;
 use super::Game;
 use crate::store::{internal, now_ms};
 use app::domain::campaign::Role;
 use app::domain::ids::{CampaignId, CharacterId, UserId};
 use app::domain::{validate, Problem};
-use serde_json::json;
 
 impl Game {
     /// Creates a character in the campaign, controlled by `user` (any member may).
@@ -45,8 +45,12 @@ impl Game {
         self.commit_table_change(
             tx,
             campaign,
-            "character_created",
-            json!({ "character": id, "name": name, "by": user, "by_name": by_name }),
+            GameFact::CharacterCreated {
+                character: id.clone(),
+                name,
+                by: user.clone(),
+                by_name,
+            },
         )
         .await?;
         Ok(id)
@@ -93,8 +97,13 @@ impl Game {
         self.commit_table_change(
             tx,
             &campaign,
-            "character_renamed",
-            json!({ "character": character, "from": from, "to": name, "by": user, "by_name": by_name }),
+            GameFact::CharacterRenamed {
+                character: character.clone(),
+                from,
+                to: name,
+                by: user.clone(),
+                by_name,
+            },
         )
         .await
     }

@@ -1,6 +1,7 @@
 //! The game event journal: append-only facts of the game authority, written in the same transaction as the
 //! change they record.
 
+use super::facts::GameFact;
 use crate::store::now_ms;
 use app::domain::ids::{CampaignId, SessionId};
 use sqlx::SqliteConnection;
@@ -11,7 +12,7 @@ pub struct Entry<'a> {
     pub campaign: &'a CampaignId,
     /// The session, for facts of a session.
     pub session: Option<&'a SessionId>,
-    /// What kind of fact (`chat_message`, `roll`, ...).
+    /// What kind of fact ([`super::facts::CHAT_MESSAGE`] or [`super::facts::ROLL`]).
     pub kind: &'static str,
     /// The fact as JSON text.
     pub payload: String,
@@ -48,14 +49,14 @@ pub async fn append(
     conn: &mut SqliteConnection,
     campaign: &CampaignId,
     session: Option<&SessionId>,
-    kind: &str,
-    payload: serde_json::Value,
+    fact: &GameFact,
 ) -> Result<(), sqlx::Error> {
+    let (kind, payload) = fact.to_row();
     sqlx::query("INSERT INTO game_events (campaign_id, session_id, kind, payload, recorded_at) VALUES (?, ?, ?, ?, ?)")
         .bind(campaign.as_str())
         .bind(session.map(SessionId::as_str))
         .bind(kind)
-        .bind(payload.to_string())
+        .bind(payload)
         .bind(now_ms())
         .execute(conn)
         .await?;

@@ -1,11 +1,11 @@
 //! Leaving a campaign, and GMs removing members.
 
+use super::facts::GameFact;
 use super::{journal, Game, GameEvent};
 use crate::store::internal;
 use app::domain::campaign::Role;
 use app::domain::ids::{CampaignId, UserId};
 use app::domain::{ErrorCode, Problem};
-use serde_json::json;
 
 impl Game {
     /// A user's name, for the snapshots journal entries keep.
@@ -83,8 +83,14 @@ impl Game {
         .fetch_optional(&mut *tx)
         .await
         .map_err(internal)?;
-        let payload = json!({ "user": member, "name": name, "by": by, "by_name": by_name, "session": active });
-        journal::append(&mut tx, campaign, None, "member_left", payload)
+        let fact = GameFact::MemberLeft {
+            user: member.clone(),
+            name,
+            by: by.cloned(),
+            by_name,
+            session: active.map(app::domain::ids::SessionId),
+        };
+        journal::append(&mut tx, campaign, None, &fact)
             .await
             .map_err(internal)?;
         tx.commit().await.map_err(internal)?;

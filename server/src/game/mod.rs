@@ -6,6 +6,7 @@ mod authority;
 mod campaigns;
 mod channels;
 mod characters;
+pub mod facts;
 mod journal;
 mod membership;
 mod news;
@@ -47,10 +48,9 @@ impl Game {
         &self,
         mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
         campaign: &app::domain::ids::CampaignId,
-        kind: &str,
-        payload: serde_json::Value,
+        fact: facts::GameFact,
     ) -> Result<(), app::domain::Problem> {
-        journal::append(&mut tx, campaign, None, kind, payload)
+        journal::append(&mut tx, campaign, None, &fact)
             .await
             .map_err(crate::store::internal)?;
         tx.commit().await.map_err(crate::store::internal)?;

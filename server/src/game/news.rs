@@ -1,13 +1,13 @@
 //! Reading the game journal as news for the table: each fact that people should hear about becomes a
 //! [`TableNews`] with the channels it may be told in. Chat turns the news into notices.
 
+use super::facts::GameFact;
 use super::Game;
 use crate::store::internal;
-use app::domain::campaign::Role;
+use app::domain::campaign::SessionStatus;
 use app::domain::ids::{CampaignId, ChannelId};
 use app::domain::notices::{Places, TableNews};
 use app::domain::Problem;
-use serde_json::Value;
 
 /// One journal fact told as news.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,16 +50,18 @@ impl Game {
             read_to: rows.last().map(|row| row.0),
         };
         for (event_id, campaign, session, kind, payload) in rows {
-            let payload: Value = serde_json::from_str(&payload).unwrap_or(Value::Null);
-            let Some(news) = news_of(&kind, &payload) else {
+            let Some(fact) = GameFact::from_row(&kind, &payload) else {
+                continue;
+            };
+            let Some(news) = news_of(&fact) else {
                 continue;
             };
             let campaign = CampaignId(campaign);
             let Some(general) = self.general_channel(&campaign).await? else {
                 continue;
             };
-            let session = match &news {
-                TableNews::MemberLeft { .. } => payload["session"].as_str().map(str::to_owned),
+            let session = match fact {
+                GameFact::MemberLeft { session, .. } => session.map(|s| s.0),
                 _ => session,
             };
             let session = match session {
@@ -97,33 +99,43 @@ impl Game {
     }
 }
 
-/// The news a journal entry tells, if any. Names come from the entry's own snapshot.
-fn news_of(kind: &str, payload: &Value) -> Option<TableNews> {
-    let text = |key: &str| payload[key].as_str().unwrap_or("someone").to_owned();
-    let title = || text("title");
-    Some(match kind {
-        "session_active" if payload["from"] == "paused" => TableNews::SessionResumed { title: title() },
-        "session_active" => TableNews::SessionStarted { title: title() },
-        "session_paused" => TableNews::SessionPaused { title: title() },
-        "session_ended" => TableNews::SessionEnded { title: title() },
-        "member_joined" => TableNews::MemberJoined {
-            name: text("name"),
-            role: payload["role"].as_str().and_then(Role::parse).unwrap_or(Role::Player),
+/// The news a journal fact tells, if any. Names come from the fact's own snapshot.
+fn news_of(fact: &GameFact) -> Option<TableNews> {
+    Some(match fact {
+        GameFact::SessionActive(change) if change.from == SessionStatus::Paused => TableNews::SessionResumed {
+            title: change.title.clone(),
         },
-        "member_left" => TableNews::MemberLeft {
-            name: text("name"),
-            removed_by: payload["by_name"].as_str().map(str::to_owned),
+        GameFact::SessionActive(change) => TableNews::SessionStarted {
+            title: change.title.clone(),
         },
-        "character_created" => TableNews::CharacterCreated {
-            name: text("name"),
-            by: text("by_name"),
+        GameFact::SessionPaused(change) => TableNews::SessionPaused {
+            title: change.title.clone(),
         },
-        "character_renamed" => TableNews::CharacterRenamed {
-            from: text("from"),
-            to: text("to"),
-            by: text("by_name"),
+        GameFact::SessionEnded(change) => TableNews::SessionEnded {
+            title: change.title.clone(),
         },
-        _ => return None,
+        GameFact::MemberJoined { name, role, .. } => TableNews::MemberJoined {
+            name: name.clone(),
+            role: *role,
+        },
+        GameFact::MemberLeft { name, by_name, .. } => TableNews::MemberLeft {
+            name: name.clone(),
+            removed_by: by_name.clone(),
+        },
+        GameFact::CharacterCreated { name, by_name, .. } => TableNews::CharacterCreated {
+            name: name.clone(),
+            by: by_name.clone(),
+        },
+        GameFact::CharacterRenamed { from, to, by_name, .. } => TableNews::CharacterRenamed {
+            from: from.clone(),
+            to: to.clone(),
+            by: by_name.clone(),
+        },
+        GameFact::CampaignCreated { .. }
+        | GameFact::SessionCreated { .. }
+        | GameFact::TableChannelCreated { .. }
+        | GameFact::SettingChanged { .. }
+        | GameFact::CharacterShared { .. } => return None,
     })
 }
 
@@ -132,13 +144,18 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn read(kind: &str, payload: serde_json::Value) -> Option<TableNews> {
+        news_of(&GameFact::from_row(kind, &payload.to_string())?)
+    }
+
     #[test]
     fn journal_entries_read_as_news() {
-        let resumed = news_of("session_active", &json!({ "from": "paused", "title": "Vault" }));
+        let change = |from| json!({ "from": from, "to": "active", "by": "gm", "title": "Vault" });
+        let resumed = read("session_active", change("paused"));
         assert_eq!(resumed, Some(TableNews::SessionResumed { title: "Vault".into() }));
-        let started = news_of("session_active", &json!({ "from": "scheduled", "title": "Vault" }));
+        let started = read("session_active", change("scheduled"));
         assert_eq!(started, Some(TableNews::SessionStarted { title: "Vault".into() }));
-        let left = news_of("member_left", &json!({ "name": "bob", "by_name": null }));
+        let left = read("member_left", json!({ "user": "u", "name": "bob", "by_name": null }));
         assert_eq!(
             left,
             Some(TableNews::MemberLeft {
@@ -146,8 +163,8 @@ mod tests {
                 removed_by: None
             })
         );
-        assert_eq!(news_of("chat_message", &json!({})), None);
-        assert_eq!(news_of("session_created", &json!({})), None);
+        assert_eq!(read("chat_message", json!({})), None);
+        assert_eq!(read("session_created", json!({ "title": "Vault", "by": "gm" })), None);
     }
 
     /// Reading news walks the partial index of news entries, never the chat facts (the whole journal).

@@ -1,13 +1,13 @@
 //! Sessions: creation (with their one channel) and the lifecycle, journaled and announced to chat.
 
 use super::channels::{insert_channel, ChannelKind};
+use super::facts::{GameFact, SessionChange};
 use super::{journal, Game, GameEvent};
 use crate::store::{internal, now_ms};
 use app::domain::campaign::{SessionAction, SessionStatus};
 use app::domain::frames::RoomState;
 use app::domain::ids::{CampaignId, ChannelId, SessionId, UserId};
 use app::domain::{validate, Problem};
-use serde_json::json;
 
 impl Game {
     /// Creates a scheduled session and its channel (GMs only).
@@ -40,8 +40,10 @@ impl Game {
             &mut tx,
             campaign,
             Some(&id),
-            "session_created",
-            json!({ "title": title, "by": user }),
+            &GameFact::SessionCreated {
+                title: title.clone(),
+                by: user.clone(),
+            },
         )
         .await
         .map_err(internal)?;
@@ -99,16 +101,15 @@ impl Game {
                 "Refresh the page and try again.",
             ));
         }
-        let kind = format!("session_{}", to.as_str());
-        journal::append(
-            &mut tx,
-            &campaign,
-            Some(session),
-            &kind,
-            json!({ "from": from, "to": to, "by": user, "title": title }),
-        )
-        .await
-        .map_err(internal)?;
+        let fact = GameFact::session_changed(SessionChange {
+            from,
+            to,
+            by: user.clone(),
+            title,
+        });
+        journal::append(&mut tx, &campaign, Some(session), &fact)
+            .await
+            .map_err(internal)?;
         tx.commit().await.map_err(internal)?;
         self.publish(GameEvent::SessionChanged {
             channel_id: ChannelId(channel),

@@ -1,10 +1,10 @@
 //! Campaign settings and shared control of characters.
 
+use super::facts::GameFact;
 use super::Game;
 use crate::store::internal;
 use app::domain::ids::{CampaignId, CharacterId, UserId};
 use app::domain::Problem;
-use serde_json::json;
 
 impl Game {
     /// Turns the campaign's `gm_sees_whispers` setting on or off (GMs only). Whispers already sent keep the
@@ -21,8 +21,10 @@ impl Game {
         self.commit_table_change(
             tx,
             campaign,
-            "setting_changed",
-            json!({ "gm_sees_whispers": on, "by": user }),
+            GameFact::SettingChanged {
+                gm_sees_whispers: on,
+                by: user.clone(),
+            },
         )
         .await?;
         Ok(())
@@ -53,9 +55,12 @@ impl Game {
         if inserted.rows_affected() == 0 {
             return tx.commit().await.map_err(internal);
         }
-        let payload = json!({ "character": character, "with": user, "by": gm });
-        self.commit_table_change(tx, campaign, "character_shared", payload)
-            .await?;
+        let fact = GameFact::CharacterShared {
+            character: character.clone(),
+            with: user.clone(),
+            by: gm.clone(),
+        };
+        self.commit_table_change(tx, campaign, fact).await?;
         Ok(())
     }
 }
