@@ -3,6 +3,7 @@
 
 use super::campaign::SessionStatus;
 use super::error::{ErrorCode, Problem};
+use super::hints::SendHints;
 use super::ids::{CampaignId, ChannelId, SessionId};
 use super::mentions::Suggestion;
 use super::message::Message;
@@ -20,20 +21,15 @@ pub enum ClientFrame {
         #[serde(default)]
         last_sequence_id: Option<i64>,
     },
-    /// Post a message. `mode`, `character_id` and `audience` are hints the server may refuse, never widen.
+    /// Post a message. The hints (`mode`, `character_id`, `npc_name`, `audience`, flat beside the other fields)
+    /// are what the sender asks for; the server may refuse them, never widen them.
     #[serde(rename = "chat.send")]
     Send {
         channel_id: ChannelId,
         client_message_id: String,
         body: String,
-        #[serde(default)]
-        mode: Option<String>,
-        #[serde(default)]
-        character_id: Option<String>,
-        #[serde(default)]
-        npc_name: Option<String>,
-        #[serde(default)]
-        audience: Option<serde_json::Value>,
+        #[serde(flatten)]
+        hints: SendHints,
     },
     /// Ask for the page of visible messages before `before_sequence_id` (or the latest page).
     #[serde(rename = "chat.history.before")]
@@ -58,14 +54,8 @@ pub enum ClientFrame {
     CommandPreview {
         channel_id: ChannelId,
         body: String,
-        #[serde(default)]
-        mode: Option<String>,
-        #[serde(default)]
-        character_id: Option<String>,
-        #[serde(default)]
-        npc_name: Option<String>,
-        #[serde(default)]
-        audience: Option<serde_json::Value>,
+        #[serde(flatten)]
+        hints: SendHints,
     },
     /// Stop receiving a channel's live messages.
     #[serde(rename = "chat.leave")]
@@ -236,7 +226,9 @@ mod tests {
         let send: ClientFrame =
             serde_json::from_str(r#"{"type":"chat.send","channel_id":"C1","client_message_id":"k1","body":"hello"}"#)
                 .unwrap();
-        assert!(matches!(send, ClientFrame::Send { ref body, mode: None, .. } if body == "hello"));
+        assert!(
+            matches!(send, ClientFrame::Send { ref body, ref hints, .. } if body == "hello" && hints.mode.is_none())
+        );
         assert!(serde_json::from_str::<ClientFrame>(r#"{"type":"chat.nope"}"#).is_err());
     }
 

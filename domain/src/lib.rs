@@ -18,7 +18,8 @@
 //! - [`mentions`]: `@` mentions: finding the query under the caret, suggestions, resolution at send time.
 //! - [`notices`]: system notices for game news (sessions, members, characters): where and to whom.
 //! - [`describe`]: the words for speakers, audiences and previews, shared by the timeline and the server.
-//! - [`frames`]: the WebSocket wire protocol, documented in `docs/protocol.md`.
+//! - [`frames`]: the WebSocket wire protocol, documented in `docs/protocol.md`; [`hints`]: the voice and
+//!   audience a send asks for, one typed shape from the composer to the server.
 //! - [`views`]: the read models pages receive from server functions.
 //! - [`backoff`]: the reconnect schedule of the client feed.
 
@@ -36,6 +37,7 @@ pub mod error;
 #[cfg(test)]
 mod fixtures;
 pub mod frames;
+pub mod hints;
 pub mod ids;
 pub mod mentions;
 pub mod message;

@@ -125,58 +125,6 @@ pub enum AudienceHint {
     Targets { targets: Vec<TargetHint> },
 }
 
-impl ModeHint {
-    /// Reads the flat wire form of `chat.send` (`mode`, `character_id`, `npc_name`). No mode means participant.
-    pub fn from_wire(mode: Option<&str>, character_id: Option<&str>, npc_name: Option<&str>) -> Result<Self, Problem> {
-        let missing = |field: &str, mode: &str| {
-            Problem::invalid(
-                format!("Mode \"{mode}\" needs \"{field}\"."),
-                "See docs/protocol.md, chat.send.",
-            )
-        };
-        match mode.unwrap_or("participant") {
-            "participant" => Ok(Self::Participant),
-            "character" => Ok(Self::Character {
-                character_id: CharacterId::from(character_id.ok_or_else(|| missing("character_id", "character"))?),
-            }),
-            "gm" => Ok(Self::Gm),
-            "narrator" => Ok(Self::Narrator {
-                name: npc_name.ok_or_else(|| missing("npc_name", "narrator"))?.to_owned(),
-            }),
-            "system" => Err(Problem::new(
-                ErrorCode::ModeNotAllowed,
-                "Only the server speaks as the system.",
-                "Use participant, character, gm or narrator.",
-            )),
-            other => Err(Problem::invalid(
-                format!("Unknown mode \"{other}\"."),
-                "Use participant, character, gm or narrator.",
-            )),
-        }
-    }
-}
-
-impl AudienceHint {
-    /// Reads the wire form: absent, `"all"`, `"gm_only"`, or `{"scope": "targets", "targets": [...]}`.
-    pub fn from_wire(value: Option<&serde_json::Value>) -> Result<Self, Problem> {
-        let unreadable = || {
-            Problem::invalid(
-                "The audience could not be read.",
-                "Use \"all\", \"gm_only\" or {\"scope\": \"targets\", \"targets\": [{\"kind\": \"user\", \"id\": ...}]}.",
-            )
-        };
-        match value {
-            None | Some(serde_json::Value::Null) => Ok(Self::All),
-            Some(serde_json::Value::String(scope)) => match scope.as_str() {
-                "all" => Ok(Self::All),
-                "gm_only" => Ok(Self::GmOnly),
-                _ => Err(unreadable()),
-            },
-            Some(object) => serde_json::from_value(object.clone()).map_err(|_| unreadable()),
-        }
-    }
-}
-
 /// The effective speaker and audience of a send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {

@@ -64,18 +64,7 @@ impl Choice {
 
     /// The hints as `chat.send` carries them.
     pub fn hints(&self) -> SendHints {
-        let (mode, character_id, npc_name) = match self.mode_hint() {
-            ModeHint::Participant => (None, None, None),
-            ModeHint::Character { character_id } => (Some("character"), Some(character_id.to_string()), None),
-            ModeHint::Gm => (Some("gm"), None, None),
-            ModeHint::Narrator { name } => (Some("narrator"), None, Some(name)),
-        };
-        SendHints {
-            mode: mode.map(str::to_owned),
-            character_id,
-            npc_name,
-            audience: serde_json::to_value(self.audience_hint()).ok(),
-        }
+        SendHints::new(&self.mode_hint(), &self.audience_hint())
     }
 
     /// What sending `body` would do, by the server's own rules (commands, mentions, voice and audience).

@@ -8,6 +8,7 @@
 mod socket;
 
 use crate::domain::frames::{ClientFrame, Notice, RoomState, ServerFrame};
+pub use crate::domain::hints::SendHints;
 use crate::domain::ids::ChannelId;
 use crate::domain::message::Message;
 use crate::domain::validate::HISTORY_PAGE_DEFAULT;
@@ -41,19 +42,6 @@ impl ConnectionState {
     }
 }
 
-/// The speaking mode and audience a send asks for, in the wire form of `chat.send` (hints the server decides on).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SendHints {
-    /// `participant` (or `None`), `character`, `gm` or `narrator`.
-    pub mode: Option<String>,
-    /// The character, for `character` mode.
-    pub character_id: Option<String>,
-    /// The NPC's name, for `narrator` mode.
-    pub npc_name: Option<String>,
-    /// `"all"` (or `None`), `"gm_only"`, or a targets object.
-    pub audience: Option<serde_json::Value>,
-}
-
 /// Unsent text per channel for the whole app, provided by [`crate::App`] above the router: moving between a
 /// session room and a table channel rebuilds the campaign page, and a draft must outlive that.
 #[derive(Clone, Copy)]
@@ -85,10 +73,7 @@ impl PendingSend {
             channel_id: self.channel_id.clone(),
             client_message_id: self.client_message_id.clone(),
             body: self.body.clone(),
-            mode: self.hints.mode.clone(),
-            character_id: self.hints.character_id.clone(),
-            npc_name: self.hints.npc_name.clone(),
-            audience: self.hints.audience.clone(),
+            hints: self.hints.clone(),
         }
     }
 }

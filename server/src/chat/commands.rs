@@ -10,10 +10,11 @@ use app::domain::campaign::{Role, SessionAction, SessionStatus};
 use app::domain::compose::{help_lines, prepare, Draft, Intent};
 use app::domain::describe;
 use app::domain::frames::{Notice, NoticeKind, ServerFrame};
+use app::domain::hints::SendHints;
 use app::domain::ids::{ChannelId, MessageId, UserId};
 use app::domain::mentions;
 use app::domain::message::{Message, MessageKind};
-use app::domain::policy::{AudienceHint, ModeHint, TableFacts};
+use app::domain::policy::TableFacts;
 use app::domain::validate;
 use app::domain::views::UserSummary;
 use app::domain::{ErrorCode, Problem};
@@ -33,14 +34,8 @@ pub struct SendRequest {
     pub client_message_id: String,
     /// Text, possibly a slash command.
     pub body: String,
-    /// Mode hint: `participant` (default), `character`, `gm`, `narrator`.
-    pub mode: Option<String>,
-    /// For `character` mode: which character.
-    pub character_id: Option<String>,
-    /// For `narrator` mode: the NPC's name.
-    pub npc_name: Option<String>,
-    /// Audience hint: `"all"` (default), `"gm_only"`, or `{"scope": "targets", "targets": [...]}`.
-    pub audience: Option<serde_json::Value>,
+    /// The voice and audience asked for.
+    pub hints: SendHints,
 }
 
 impl SendRequest {
@@ -51,10 +46,7 @@ impl SendRequest {
             channel_id: channel.clone(),
             client_message_id: client_message_id.to_owned(),
             body: body.to_owned(),
-            mode: None,
-            character_id: None,
-            npc_name: None,
-            audience: None,
+            hints: SendHints::default(),
         }
     }
 }
@@ -76,12 +68,8 @@ impl ChatService {
         access: Option<ChannelAccess>,
     ) -> Result<Prepared, Problem> {
         validate::body(&request.body)?;
-        let mode = ModeHint::from_wire(
-            request.mode.as_deref(),
-            request.character_id.as_deref(),
-            request.npc_name.as_deref(),
-        )?;
-        let audience = AudienceHint::from_wire(request.audience.as_ref())?;
+        let mode = request.hints.mode()?;
+        let audience = request.hints.audience()?;
         let access = match access {
             Some(access) => access,
             None => self.access(user, &request.channel_id).await?,

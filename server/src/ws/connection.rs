@@ -218,10 +218,7 @@ impl Connection {
                 channel_id,
                 client_message_id,
                 body,
-                mode,
-                character_id,
-                npc_name,
-                audience,
+                hints,
             } => {
                 let answer = match self.pass.take_send() {
                     Err(problem) => Err(problem),
@@ -230,10 +227,7 @@ impl Connection {
                             channel_id: channel_id.clone(),
                             client_message_id: client_message_id.clone(),
                             body,
-                            mode,
-                            character_id,
-                            npc_name,
-                            audience,
+                            hints,
                         };
                         self.chat.send(&self.user, request).await
                     }
@@ -256,19 +250,13 @@ impl Connection {
             ClientFrame::CommandPreview {
                 channel_id,
                 body,
-                mode,
-                character_id,
-                npc_name,
-                audience,
+                hints,
             } => {
                 let request = SendRequest {
                     channel_id: channel_id.clone(),
                     client_message_id: String::new(),
                     body,
-                    mode,
-                    character_id,
-                    npc_name,
-                    audience,
+                    hints,
                 };
                 let answer = self.chat.preview(&self.user, request).await;
                 let frame = answer.unwrap_or_else(|p| ServerFrame::error(p, None, Some(channel_id)));

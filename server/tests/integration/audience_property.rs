@@ -142,14 +142,13 @@ fn wire(table: &Table, send: &Send, stranger: &UserId) -> SendRequest {
             Target::Stranger => json!({"kind": "user", "id": stranger}),
         }).collect::<Vec<_>>()}),
     };
+    // Read from the wire form, as the gateway reads a `chat.send`.
+    let hints = json!({"mode": mode, "character_id": character_id, "npc_name": npc_name, "audience": audience});
     SendRequest {
         channel_id: table.channel.clone(),
         client_message_id: ulid::Ulid::generate().to_string(),
         body: "a line".into(),
-        mode: mode.map(str::to_owned),
-        character_id,
-        npc_name,
-        audience: Some(audience),
+        hints: serde_json::from_value(hints).expect("hints in the wire form"),
     }
 }
 

@@ -16,8 +16,7 @@ async fn a_page_skips_hidden_runs_and_knows_when_nothing_is_left() {
     for n in 1..=600 {
         let mut request = SendRequest::text(&channel, &format!("k{n}"), &format!("line {n}"));
         if n % 12 != 0 {
-            request.mode = Some("gm".into());
-            request.audience = Some(serde_json::json!("gm_only"));
+            request.hints = serde_json::from_value(serde_json::json!({"mode": "gm", "audience": "gm_only"})).unwrap();
         }
         chat.send(&gm, request).await.unwrap();
     }
