@@ -93,3 +93,47 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_message_id: Option<String>,
 }
+
+/// A message on its way to being stored: everything but its id, its sequence id and its time, which only the
+/// chat writer assigns when it commits (so no other code makes up a stored [`Message`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    /// The timeline it goes to.
+    pub channel_id: ChannelId,
+    /// What it is.
+    pub kind: MessageKind,
+    /// The effective speaker.
+    pub actor: Actor,
+    /// The user who sends it (`None` for system messages).
+    pub sender_id: Option<UserId>,
+    /// The text as typed.
+    pub body: String,
+    /// Resolved mentions.
+    pub mentions: Vec<Mention>,
+    /// The effective audience.
+    pub audience: Audience,
+    /// For rolls: the roll, already thrown by the game authority.
+    pub roll: Option<RollResult>,
+    /// The sender's idempotency key (or a notice's own key).
+    pub client_message_id: Option<String>,
+}
+
+impl NewMessage {
+    /// The stored message, under the id, sequence id and commit time the writer gave it.
+    pub fn stored(self, message_id: MessageId, sequence_id: i64, sent_at: i64) -> Message {
+        Message {
+            message_id,
+            channel_id: self.channel_id,
+            sequence_id,
+            sent_at,
+            kind: self.kind,
+            actor: self.actor,
+            sender_id: self.sender_id,
+            body: self.body,
+            mentions: self.mentions,
+            audience: self.audience,
+            roll: self.roll,
+            client_message_id: self.client_message_id,
+        }
+    }
+}

@@ -11,9 +11,9 @@ use app::domain::compose::{help_lines, prepare, Draft, Intent};
 use app::domain::describe;
 use app::domain::frames::{Notice, NoticeKind, ServerFrame};
 use app::domain::hints::SendHints;
-use app::domain::ids::{ChannelId, MessageId, UserId};
+use app::domain::ids::{ChannelId, UserId};
 use app::domain::mentions;
-use app::domain::message::{Message, MessageKind};
+use app::domain::message::{MessageKind, NewMessage};
 use app::domain::policy::TableFacts;
 use app::domain::validate;
 use app::domain::views::UserSummary;
@@ -183,7 +183,7 @@ impl ChatService {
         channel: &ChannelId,
         draft: Draft,
         key: &str,
-    ) -> (Message, Vec<Message>) {
+    ) -> (NewMessage, Vec<NewMessage>) {
         let roll = draft.roll.as_ref().map(|plan| self.game.roll_dice(&plan.dice));
         let blind = draft.decision.audience.blind && access.viewer.role != Role::Gm;
         let companions = match (&draft.roll, blind) {
@@ -273,12 +273,9 @@ fn blank(
     sender_id: Option<UserId>,
     body: String,
     audience: Audience,
-) -> Message {
-    Message {
-        message_id: MessageId(String::new()),
+) -> NewMessage {
+    NewMessage {
         channel_id: channel.clone(),
-        sequence_id: 0,
-        sent_at: 0,
         kind,
         actor,
         sender_id,

@@ -8,8 +8,8 @@
 use super::writer::Writers;
 use crate::game::GameAuthority;
 use crate::store::{internal, Pool};
-use app::domain::ids::{MessageId, UserId};
-use app::domain::message::Message;
+use app::domain::ids::UserId;
+use app::domain::message::NewMessage;
 use app::domain::notices::{notices, system_actor};
 use app::domain::Problem;
 use std::sync::Arc;
@@ -52,11 +52,8 @@ async fn post_pending(pool: &Pool, game: &dyn GameAuthority, writers: &Writers) 
     };
     for item in &page.news {
         for (position, notice) in notices(&item.news, &item.places).into_iter().enumerate() {
-            let message = Message {
-                message_id: MessageId(String::new()),
+            let message = NewMessage {
                 channel_id: notice.channel_id,
-                sequence_id: 0,
-                sent_at: 0,
                 kind: notice.kind,
                 actor: system_actor(),
                 sender_id: None::<UserId>,

@@ -10,7 +10,7 @@ use super::journal;
 use crate::game::GameAuthority;
 use crate::store::{internal, now_ms, Pool};
 use app::domain::ids::{ChannelId, MessageId};
-use app::domain::message::Message;
+use app::domain::message::{Message, NewMessage};
 use app::domain::{ErrorCode, Problem};
 use sqlx::pool::PoolConnection;
 use sqlx::{Connection, Sqlite};
@@ -52,11 +52,11 @@ enum Written {
 
 type Reply = oneshot::Sender<Result<Outcome, Problem>>;
 
-/// A message waiting for its sequence id; `sequence_id`, `message_id` and `sent_at` are filled by the writer.
+/// A message waiting for its id, sequence id and time, which the writer gives it when it commits.
 struct Draft {
-    message: Message,
+    message: NewMessage,
     /// Stored right after `message` in the same transaction, and only if `message` is new.
-    companions: Vec<Message>,
+    companions: Vec<NewMessage>,
     /// A system notice: told even in a room that is closed for members' posts (a session's end is told after
     /// it ended).
     notice: bool,
@@ -93,17 +93,22 @@ impl Writers {
 
     /// Stores `message` (and its `companions`, in the same channel and transaction) and returns once they are
     /// committed (or refused).
-    pub async fn submit(&self, message: Message, companions: Vec<Message>) -> Result<Outcome, Problem> {
+    pub async fn submit(&self, message: NewMessage, companions: Vec<NewMessage>) -> Result<Outcome, Problem> {
         self.enqueue(message, companions, false).await
     }
 
     /// Stores a system notice (no sender; keyed by its `client_message_id`, so posting it again is a
     /// duplicate), whether or not the room is open for members' posts.
-    pub async fn submit_notice(&self, message: Message) -> Result<Outcome, Problem> {
+    pub async fn submit_notice(&self, message: NewMessage) -> Result<Outcome, Problem> {
         self.enqueue(message, Vec::new(), true).await
     }
 
-    async fn enqueue(&self, message: Message, companions: Vec<Message>, notice: bool) -> Result<Outcome, Problem> {
+    async fn enqueue(
+        &self,
+        message: NewMessage,
+        companions: Vec<NewMessage>,
+        notice: bool,
+    ) -> Result<Outcome, Problem> {
         let (reply, answer) = oneshot::channel();
         let draft = Draft {
             message,
@@ -298,11 +303,8 @@ impl Writer {
             }
             let next = self.next_sequence.entry(channel).or_insert(1);
             let mut stored = Vec::with_capacity(1 + draft.companions.len());
-            for mut part in std::iter::once(draft.message).chain(draft.companions) {
-                part.sequence_id = *next;
-                part.message_id = MessageId::generate();
-                part.sent_at = sent_at;
-                stored.push(part);
+            for part in std::iter::once(draft.message).chain(draft.companions) {
+                stored.push(part.stored(MessageId::generate(), *next, sent_at));
                 *next += 1;
             }
             let seen = &stored[stored.len() - 1];
@@ -360,7 +362,7 @@ fn stored(results: &[Result<Written, Problem>]) -> impl Iterator<Item = &Message
 }
 
 /// A member's idempotency key (system notices have no sender and are keyed per channel instead).
-fn member_key(message: &Message) -> Option<journal::Key> {
+fn member_key(message: &NewMessage) -> Option<journal::Key> {
     Some((
         message.channel_id.clone(),
         message.sender_id.clone()?,

@@ -5,12 +5,9 @@ use app::domain::audience::Audience;
 use app::domain::ids::UserId;
 use app::domain::message::MessageKind;
 
-fn draft_message(n: usize) -> Message {
-    Message {
-        message_id: MessageId::from("pending"),
+fn draft_message(n: usize) -> NewMessage {
+    NewMessage {
         channel_id: ChannelId::from("channel"),
-        sequence_id: 0,
-        sent_at: 0,
         kind: MessageKind::Text,
         actor: Actor::participant("alice", "alice"),
         sender_id: Some(UserId::from("alice")),
