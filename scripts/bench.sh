@@ -6,7 +6,8 @@
 #   scripts/bench.sh                 # every scenario
 #   scripts/bench.sh fanout bigroom  # some: fanout bigroom durable connections history page
 #
-# SECONDS_PER_PHASE (default 10 for fanout, 5 per ramp step) shortens or lengthens runs. Results (JSON) go to
+# SECONDS_PER_PHASE (default 10 for fanout, 5 per ramp step) shortens or lengthens runs; BENCH_TARGETS (say
+# "tabletalk") runs only some of the servers. Results (JSON) go to
 # target/bench/; a summary table is printed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,16 +81,23 @@ load() {
   stop_server
 }
 
-# every_target NAME ROOMS MEMBERS ARGS...
+# every_target NAME ROOMS MEMBERS ARGS...: each target of BENCH_TARGETS (default: all three) in turn.
+targets="${BENCH_TARGETS:-tabletalk socketio ceiling}"
 every_target() {
   local name="$1" rooms="$2" members="$3"
   shift 3
-  start_tabletalk "$rooms" "$members"
-  load "$name" tabletalk "$@"
-  start_socketio
-  load "$name" socketio --rooms "$rooms" --members "$members" "$@"
-  start_ceiling
-  load "$name" ceiling --rooms "$rooms" --members "$members" "$@"
+  if [[ " $targets " == *" tabletalk "* ]]; then
+    start_tabletalk "$rooms" "$members"
+    load "$name" tabletalk "$@"
+  fi
+  if [[ " $targets " == *" socketio "* ]]; then
+    start_socketio
+    load "$name" socketio --rooms "$rooms" --members "$members" "$@"
+  fi
+  if [[ " $targets " == *" ceiling "* ]]; then
+    start_ceiling
+    load "$name" ceiling --rooms "$rooms" --members "$members" "$@"
+  fi
 }
 
 fanout() {

@@ -99,7 +99,7 @@ pub async fn run(
     let mut received = Vec::new();
     let mut history_asked: std::collections::VecDeque<u64> = Default::default();
     // Sends not yet acked, kept to be sent again (same key, same intended time) when the server pushes back.
-    let mut in_flight: HashMap<u64, (String, tokio::time::Instant)> = HashMap::new();
+    let mut in_flight: HashMap<u64, (String, tokio::time::Instant, u32)> = HashMap::new();
     let mut retries: BinaryHeap<Reverse<(tokio::time::Instant, u64)>> = BinaryHeap::new();
     let mut stop = shared.stop.subscribe();
     loop {
@@ -112,7 +112,7 @@ pub async fn run(
                         break;
                     }
                     retries.pop();
-                    if let Some((text, attempted)) = in_flight.get_mut(&number) {
+                    if let Some((text, attempted, _)) = in_flight.get_mut(&number) {
                         *attempted = tokio::time::Instant::now();
                         if sink.send(Message::text(text.clone())).await.is_err() {
                             shared.disconnected();
@@ -128,7 +128,7 @@ pub async fn run(
                         let text =
                             protocol::send(endpoint.target, &endpoint.room, &endpoint.run, number, &body, reach, &target_user);
                         if endpoint.target == Target::Tabletalk {
-                            in_flight.insert(number, (text.clone(), tokio::time::Instant::now()));
+                            in_flight.insert(number, (text.clone(), tokio::time::Instant::now(), 0));
                         }
                         text
                     }
@@ -162,14 +162,22 @@ pub async fn run(
                         shared.delivered(sent_us, phase);
                     }
                     Incoming::Acked { number } => {
-                        if let Some((_, attempted)) = in_flight.remove(&number) {
+                        if let Some((_, attempted, _)) = in_flight.remove(&number) {
                             shared.accepted_after(attempted.elapsed());
                         }
                         shared.acked(number);
                     }
                     Incoming::Refused { number, retry_after_ms } => {
                         shared.refused();
-                        let due = tokio::time::Instant::now() + Duration::from_millis(retry_after_ms);
+                        // As the browser does: the server's wait, doubled with each refusal of the same send,
+                        // spread by a fifth either way (a fixed spread per send, no random source needed).
+                        let refusals = in_flight.get_mut(&number).map_or(1, |entry| {
+                            entry.2 += 1;
+                            entry.2
+                        });
+                        let doubled = retry_after_ms.saturating_mul(1 << (refusals - 1).min(5)).min(30_000);
+                        let spread = 0.8 + (number % 41) as f64 / 100.0;
+                        let due = tokio::time::Instant::now() + Duration::from_millis((doubled as f64 * spread) as u64);
                         retries.push(Reverse((due, number)));
                     }
                     Incoming::Error => shared.error(text.as_str()),

@@ -64,6 +64,8 @@ pub struct PendingSend {
     pub body: String,
     /// What the sender asked for; a resend asks for the same.
     pub hints: SendHints,
+    /// How often the server pushed this send back so far: each retry waits twice as long as the last.
+    pub refusals: u32,
 }
 
 impl PendingSend {
@@ -188,6 +190,7 @@ impl ChatFeed {
             channel_id,
             body,
             hints,
+            refusals: 0,
         };
         self.error.set(None);
         self.sent_bodies.update(|sent| sent.push(pending.body.clone()));
@@ -265,12 +268,19 @@ impl ChatFeed {
                 retry_after_ms,
                 ..
             } => {
-                // Too fast, or the server is pushing back: the send stays in the outbox and goes again shortly; nothing typed is lost.
-                let retry = self
-                    .pending
-                    .with_untracked(|p| p.iter().find(|s| s.client_message_id == key).map(PendingSend::frame));
-                if let Some(frame) = retry {
-                    return FollowUp::RetryLater(frame, retry_after_ms);
+                // Too fast, or the server is pushing back: the send stays in the outbox and goes again after the
+                // server's wait, doubled with every refusal of the same send; nothing typed is lost.
+                let mut retry = None;
+                self.pending.update(|p| {
+                    if let Some(send) = p.iter_mut().find(|s| s.client_message_id == key) {
+                        send.refusals += 1;
+                        retry = Some((send.frame(), send.refusals));
+                    }
+                });
+                if let Some((frame, refusals)) = retry {
+                    let base = retry_after_ms.unwrap_or(1_200);
+                    let wait = base.saturating_mul(1 << (refusals - 1).min(5)).min(30_000);
+                    return FollowUp::RetryLater(frame, Some(wait));
                 }
             }
             ServerFrame::Error {

@@ -138,9 +138,11 @@ async fn connect(
                         }
                     }
                     FollowUp::RetryLater(frame, wait_ms) => {
-                        // The server's own estimate when it gave one, within reason; the same key makes the
-                        // retry safe however often it happens.
+                        // The server's own estimate when it gave one, within reason, spread by a random fifth so
+                        // that clients refused together do not come back together; the same key makes the retry
+                        // safe however often it happens.
                         let wait = wait_ms.map_or(RATE_LIMIT_RETRY_MS, |ms| ms.clamp(50, 30_000) as u32);
+                        let wait = (f64::from(wait) * (0.8 + 0.4 * js_sys::Math::random())) as u32;
                         leptos::task::spawn_local(async move {
                             TimeoutFuture::new(wait).await;
                             feed.command(Command::Frame(frame));

@@ -22,10 +22,11 @@ use tokio::sync::{mpsc, oneshot};
 const MAX_BATCH: usize = 1024;
 /// Members' sends that may wait for the writer. Beyond this the send is refused at once with `overloaded`
 /// (and retried by the client with the same key) instead of waiting: at the sustainable rate of one core (about
-/// 10,000 sends a second, BENCHMARKS.md) this is under half a second of work, so a send that is accepted is
-/// stored within a second, and a server offered three times what it can store keeps storing at its peak
-/// instead of collapsing under a backlog of late acks.
-pub const QUEUE_DEPTH: usize = 4_096;
+/// 9,000-10,000 sends a second, BENCHMARKS.md) this is about a tenth of a second of work, so a send that is
+/// accepted is stored well within a second. It must be smaller than the number of sockets that may send at
+/// once: each socket has at most one send in flight, so a larger queue never fills and the backlog waits
+/// unseen in the sockets' buffers instead (measured: 4,096 with 5,000 senders refused nothing).
+pub const QUEUE_DEPTH: usize = 1_024;
 /// Notices (system messages) wait for room instead of being refused: they are few, and must not be lost.
 const NOTICE_QUEUE_DEPTH: usize = 1_024;
 /// What a refused send is told to wait before trying again.
