@@ -21,12 +21,13 @@ use tokio::sync::{mpsc, oneshot};
 /// Most sends committed in one transaction.
 const MAX_BATCH: usize = 1024;
 /// Members' sends that may wait for the writer. Beyond this the send is refused at once with `overloaded`
-/// (and retried by the client with the same key) instead of waiting: at the sustainable rate of one core (about
-/// 9,000-10,000 sends a second, BENCHMARKS.md) this is about a tenth of a second of work, so a send that is
-/// accepted is stored well within a second. It must be smaller than the number of sockets that may send at
-/// once: each socket has at most one send in flight, so a larger queue never fills and the backlog waits
-/// unseen in the sockets' buffers instead (measured: 4,096 with 5,000 senders refused nothing).
-pub const QUEUE_DEPTH: usize = 1_024;
+/// (and retried by the client with the same key) instead of waiting. Each socket has at most one send in
+/// flight, so the queue fills only when more sockets than this send at once; below that, the backlog of an
+/// overloaded server waits in the sockets' buffers. A smaller queue was measured (1,024 with 5,000 senders,
+/// BENCHMARKS.md): it refused, but a refusal costs nearly what a stored send costs today (the frame is read and
+/// parsed first), so at twice the sustainable rate the core went to refusing and fewer sends were stored. The
+/// queue stays at 4,096 until refusing is cheaper than reading a frame.
+pub const QUEUE_DEPTH: usize = 4_096;
 /// Notices (system messages) wait for room instead of being refused: they are few, and must not be lost.
 const NOTICE_QUEUE_DEPTH: usize = 1_024;
 /// What a refused send is told to wait before trying again.
