@@ -7,7 +7,8 @@
 //!
 //! [`shell`] is the HTML document the server renders; [`App`] is the router both sides share.
 
-// Release builds keep Leptos' full view types (debug builds erase them), and the campaign page nests deeply.
+// The campaign page's views nest deeply; every build erases component types (.cargo/config.toml), and the
+// limit still leaves room for a build without erasure.
 #![recursion_limit = "256"]
 
 pub mod api;

@@ -90,7 +90,7 @@ impl ChatService {
             ));
         }
         // Under overload a send is refused before it costs anything (the client resends with the same key).
-        if self.writers.saturated() {
+        if self.writer.saturated() {
             return Err(super::writer::overloaded());
         }
         let Prepared { access, intent, .. } = self.prepare(user, &request, None).await?;
@@ -128,7 +128,7 @@ impl ChatService {
                     ));
                 }
                 let (message, companions) = self.message(user, &access, &request.channel_id, draft, &key);
-                let (message_id, sequence_id, duplicate) = match self.writers.submit(message, companions).await? {
+                let (message_id, sequence_id, duplicate) = match self.writer.submit(message, companions).await? {
                     Outcome::Stored {
                         message_id,
                         sequence_id,

@@ -35,7 +35,7 @@ use app::domain::Problem;
 use hub::Hub;
 use std::sync::Arc;
 use tokio::sync::Notify;
-use writer::Writers;
+use writer::WriterHandle;
 
 /// Rows read per query while paging through history or a replay.
 const SCAN_PAGE: i64 = 500;
@@ -45,7 +45,7 @@ pub struct ChatService {
     pool: Pool,
     game: Arc<dyn GameAuthority>,
     hub: Arc<Hub>,
-    writers: Arc<Writers>,
+    writer: Arc<WriterHandle>,
     roster: roster::Roster,
 }
 
@@ -53,9 +53,9 @@ impl ChatService {
     /// Starts the service and its listener for game changes (session rooms opening and closing).
     pub fn start(pool: Pool, game: Arc<dyn GameAuthority>) -> Arc<Self> {
         let hub = Arc::new(Hub::default());
-        let writers = Arc::new(Writers::new(pool.clone(), hub.clone(), game.clone()));
+        let writer = Arc::new(WriterHandle::new(pool.clone(), hub.clone(), game.clone()));
         let wake = Arc::new(Notify::new());
-        notices::spawn(pool.clone(), game.clone(), writers.clone(), wake.clone());
+        notices::spawn(pool.clone(), game.clone(), writer.clone(), wake.clone());
         let mut events = game.subscribe();
         let listener = hub.clone();
         tokio::spawn(async move {
@@ -80,7 +80,7 @@ impl ChatService {
             pool,
             game,
             hub,
-            writers,
+            writer,
             roster: roster::Roster::default(),
         })
     }

@@ -1,11 +1,11 @@
 //! Posts system notices for the game's news: the game authority reads its journal as news, the shared domain
 //! says where each piece is told and to whom, and this task stores them as ordinary messages through the
-//! channel writers, so live delivery, history and `can_see` treat them like any other message.
+//! channel writer, so live delivery, history and `can_see` treat them like any other message.
 //!
 //! Exactly once: chat keeps a cursor over the journal in its own table. Each notice's idempotency key is its
 //! journal entry and position, so a crash between posting and moving the cursor re-posts nothing.
 
-use super::writer::Writers;
+use super::writer::WriterHandle;
 use crate::game::GameAuthority;
 use crate::store::{internal, Pool};
 use app::domain::ids::UserId;
@@ -22,10 +22,10 @@ const PAGE: i64 = 200;
 const IDLE: Duration = Duration::from_secs(5);
 
 /// Starts the poster. `wake` is notified whenever the game announces a change.
-pub fn spawn(pool: Pool, game: Arc<dyn GameAuthority>, writers: Arc<Writers>, wake: Arc<Notify>) {
+pub fn spawn(pool: Pool, game: Arc<dyn GameAuthority>, writer: Arc<WriterHandle>, wake: Arc<Notify>) {
     tokio::spawn(async move {
         loop {
-            match post_pending(&pool, game.as_ref(), &writers).await {
+            match post_pending(&pool, game.as_ref(), &writer).await {
                 Ok(true) => continue,
                 Ok(false) => {}
                 Err(problem) => tracing::warn!(%problem, "posting game notices failed; retrying"),
@@ -40,7 +40,7 @@ pub fn spawn(pool: Pool, game: Arc<dyn GameAuthority>, writers: Arc<Writers>, wa
 
 /// Posts the notices of one page of news and moves the cursor past it. Answers whether a page was read (there
 /// may be more).
-async fn post_pending(pool: &Pool, game: &dyn GameAuthority, writers: &Writers) -> Result<bool, Problem> {
+async fn post_pending(pool: &Pool, game: &dyn GameAuthority, writer: &WriterHandle) -> Result<bool, Problem> {
     let cursor: i64 = sqlx::query_scalar("SELECT last_event_id FROM chat_notice_cursor WHERE id = 1")
         .fetch_optional(pool)
         .await
@@ -63,7 +63,7 @@ async fn post_pending(pool: &Pool, game: &dyn GameAuthority, writers: &Writers) 
                 roll: None,
                 client_message_id: Some(format!("game-event:{}:{position}", item.event_id)),
             };
-            writers.submit_notice(message).await?;
+            writer.submit_notice(message).await?;
         }
     }
     // The migration created the one row.

@@ -1,7 +1,7 @@
 //! The one writer of messages: the only place sequence ids are assigned, so order is total per channel.
 //!
 //! Sends from every channel wait in one queue; whatever arrived while a transaction was being committed goes
-//! into the next one (group commit across channels): one fsync for many messages, and no writers of different
+//! into the next one (group commit across channels): one fsync for many messages, and no writer of different
 //! channels queueing for SQLite's single write lock (whose busy handler sleeps for milliseconds at a time).
 //! Each send is answered only after its transaction commits; then the message is handed to the hub.
 
@@ -65,12 +65,12 @@ struct Draft {
 }
 
 /// The handle senders submit through; the writer task runs until every handle is gone.
-pub struct Writers {
+pub struct WriterHandle {
     queue: mpsc::Sender<(Draft, Reply)>,
     notices: mpsc::Sender<(Draft, Reply)>,
 }
 
-impl Writers {
+impl WriterHandle {
     /// Starts the writer over `pool`, delivering through `hub`, asking the game authority which rooms are
     /// open and recording in-game messages in its journal.
     pub fn new(pool: Pool, hub: Arc<Hub>, game: Arc<dyn GameAuthority>) -> Self {

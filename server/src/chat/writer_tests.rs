@@ -26,13 +26,13 @@ async fn a_full_queue_refuses_sends_at_once() {
     let pool = crate::store::connect_in_memory().await.unwrap();
     let held = pool.acquire().await.unwrap();
     let game = Arc::new(crate::game::Game::new(pool.clone()));
-    let writers = Arc::new(Writers::new(pool.clone(), Arc::new(Hub::default()), game));
+    let writer = Arc::new(WriterHandle::new(pool.clone(), Arc::new(Hub::default()), game));
     let extra = 200;
     let total = QUEUE_DEPTH + MAX_BATCH + extra;
     let tasks: Vec<_> = (0..total)
         .map(|n| {
-            let writers = writers.clone();
-            tokio::spawn(async move { writers.submit(draft_message(n), Vec::new()).await })
+            let writer = writer.clone();
+            tokio::spawn(async move { writer.submit(draft_message(n), Vec::new()).await })
         })
         .collect();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
