@@ -12,7 +12,7 @@ mod password;
 pub mod sockets;
 pub mod throttle;
 
-use crate::store::{internal, now_ms, Pool};
+use crate::store::{internal, now_ms, OrInternal, Pool};
 use app::domain::ids::UserId;
 use app::domain::views::UserSummary;
 use app::domain::{validate, ErrorCode, Problem};
@@ -141,7 +141,7 @@ impl AuthService {
             .bind(&name)
             .fetch_optional(&self.pool)
             .await
-            .map_err(internal)?;
+            .or_internal()?;
         let valid = password::verify(password.to_owned(), row.as_ref().map(|(_, hash)| hash.clone())).await?;
         match row {
             Some((id, _)) if valid => {
@@ -164,7 +164,7 @@ impl AuthService {
             .bind(&session)
             .execute(&self.pool)
             .await
-            .map_err(internal)?;
+            .or_internal()?;
         self.sockets.revoke(&session);
         Ok(())
     }
@@ -180,7 +180,7 @@ impl AuthService {
         .bind(now_ms())
         .fetch_optional(&self.pool)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         Ok(row.map(|(id, username, expires_at_ms)| Login {
             user: UserSummary {
                 id: UserId(id),
@@ -206,7 +206,7 @@ impl AuthService {
         validate::password(password)?;
         let hash = password::hash(password.to_owned()).await?;
         let now = now_ms();
-        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         let mut created = Vec::with_capacity(usernames.len());
         for raw in usernames {
             let username = validate::username(raw)?;
@@ -218,17 +218,17 @@ impl AuthService {
                 .bind(now)
                 .execute(&mut *tx)
                 .await
-                .map_err(internal)?;
-            let token = insert_session(&mut tx, &id).await.map_err(internal)?;
+                .or_internal()?;
+            let token = insert_session(&mut tx, &id).await.or_internal()?;
             created.push((UserSummary { id, username }, token));
         }
-        tx.commit().await.map_err(internal)?;
+        tx.commit().await.or_internal()?;
         Ok(created)
     }
 
     async fn open_session(&self, user: &UserId) -> Result<String, Problem> {
-        let mut conn = self.pool.acquire().await.map_err(internal)?;
-        insert_session(&mut conn, user).await.map_err(internal)
+        let mut conn = self.pool.acquire().await.or_internal()?;
+        insert_session(&mut conn, user).await.or_internal()
     }
 }
 

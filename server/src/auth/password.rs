@@ -1,6 +1,6 @@
 //! argon2id hashing on the blocking pool.
 
-use crate::store::internal;
+use crate::store::OrInternal;
 use app::domain::Problem;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -10,14 +10,14 @@ use std::sync::OnceLock;
 /// Hashes `password` with a fresh salt (PHC string format).
 pub async fn hash(password: String) -> Result<String, Problem> {
     tokio::task::spawn_blocking(move || {
-        let salt = fresh_salt().map_err(internal)?;
+        let salt = fresh_salt().or_internal()?;
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
-            .map_err(internal)
+            .or_internal()
     })
     .await
-    .map_err(internal)?
+    .or_internal()?
 }
 
 /// Whether `password` matches `stored`. With no stored hash (unknown user) it verifies against a dummy hash,
@@ -26,12 +26,12 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Pr
     tokio::task::spawn_blocking(move || {
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
-        let parsed = PasswordHash::new(&stored).map_err(internal)?;
+        let parsed = PasswordHash::new(&stored).or_internal()?;
         let matches = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
         Ok(known && matches)
     })
     .await
-    .map_err(internal)?
+    .or_internal()?
 }
 
 fn dummy_hash() -> &'static str {

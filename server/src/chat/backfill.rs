@@ -3,7 +3,7 @@
 //! facts, only a long past to page through).
 
 use super::journal;
-use crate::store::{internal, now_ms, Pool};
+use crate::store::{now_ms, OrInternal, Pool};
 use app::domain::actor::Actor;
 use app::domain::audience::Audience;
 use app::domain::ids::{ChannelId, MessageId};
@@ -19,8 +19,8 @@ const CHUNK: usize = 20_000;
 pub async fn backfill(pool: &Pool, channel: &ChannelId, sender: &UserSummary, count: usize) -> Result<(), Problem> {
     let mut written = 0;
     while written < count {
-        let mut tx = crate::store::begin_write(pool).await.map_err(internal)?;
-        let next = journal::latest_sequence(&mut tx, channel).await.map_err(internal)? + 1;
+        let mut tx = crate::store::begin_write(pool).await.or_internal()?;
+        let next = journal::latest_sequence(&mut tx, channel).await.or_internal()? + 1;
         let sent_at = now_ms();
         let end = (written + CHUNK).min(count);
         let messages: Vec<Message> = (written..end)
@@ -44,9 +44,9 @@ pub async fn backfill(pool: &Pool, channel: &ChannelId, sender: &UserSummary, co
             })
             .collect();
         let rows: Vec<&Message> = messages.iter().collect();
-        journal::insert_many(&mut tx, &rows).await.map_err(internal)?;
+        journal::insert_many(&mut tx, &rows).await.or_internal()?;
         written = end;
-        tx.commit().await.map_err(internal)?;
+        tx.commit().await.or_internal()?;
     }
     Ok(())
 }
@@ -57,6 +57,6 @@ pub async fn skip_pending_notices(pool: &Pool) -> Result<(), Problem> {
     sqlx::query("UPDATE chat_notice_cursor SET last_event_id = (SELECT COALESCE(MAX(id), 0) FROM game_events)")
         .execute(pool)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! cards (every die, dropped ones marked, and the total).
 
 use super::ChatService;
-use crate::store::internal;
+use crate::store::OrInternal;
 use app::domain::describe;
 use app::domain::dice::{RollResult, Sign};
 use app::domain::ids::ChannelId;
@@ -105,7 +105,7 @@ impl ChatService {
                 exported_at: now,
                 messages: &visible,
             })
-            .map_err(internal)?,
+            .or_internal()?,
             ExportFormat::Markdown => markdown(&title, &user.username, now, &visible, &facts),
             ExportFormat::Html => html(&title, &user.username, now, &visible, &facts),
         };

@@ -24,7 +24,7 @@ pub use commands::SendRequest;
 pub use export::{Export, ExportFormat};
 
 use crate::game::{ChannelAccess, GameAuthority, GameEvent};
-use crate::store::{internal, Pool};
+use crate::store::{OrInternal, Pool};
 use app::domain::frames::ServerFrame;
 use app::domain::ids::ChannelId;
 use app::domain::message::Message;
@@ -97,8 +97,8 @@ impl ChatService {
 
     /// The `chat.joined` frame for a channel the user may read.
     pub async fn joined_frame(&self, access: &ChannelAccess, channel: &ChannelId) -> Result<ServerFrame, Problem> {
-        let mut conn = self.pool.acquire().await.map_err(internal)?;
-        let latest = journal::latest_sequence(&mut conn, channel).await.map_err(internal)?;
+        let mut conn = self.pool.acquire().await.or_internal()?;
+        let latest = journal::latest_sequence(&mut conn, channel).await.or_internal()?;
         Ok(ServerFrame::Joined {
             channel_id: channel.clone(),
             latest_sequence_id: latest,
@@ -114,10 +114,10 @@ impl ChatService {
         channel: &ChannelId,
         after: i64,
     ) -> Result<(Vec<Message>, Option<i64>), Problem> {
-        let mut conn = self.pool.acquire().await.map_err(internal)?;
+        let mut conn = self.pool.acquire().await.or_internal()?;
         let rows = journal::after(&mut conn, channel, after, SCAN_PAGE)
             .await
-            .map_err(internal)?;
+            .or_internal()?;
         let cursor = (rows.len() as i64 == SCAN_PAGE)
             .then(|| rows.last().map(|m| m.sequence_id))
             .flatten();
@@ -134,7 +134,7 @@ impl ChatService {
     ) -> Result<ServerFrame, Problem> {
         let access = self.access(user, channel).await?;
         let limit = limit.unwrap_or(HISTORY_PAGE_DEFAULT).clamp(1, HISTORY_PAGE_MAX) as usize;
-        let mut conn = self.pool.acquire().await.map_err(internal)?;
+        let mut conn = self.pool.acquire().await.or_internal()?;
         let mut page = Vec::with_capacity(limit);
         let mut cursor = before;
         let mut exhausted = false;
@@ -142,9 +142,7 @@ impl ChatService {
         // further read, needed only where much is hidden from this viewer, asks for twice as many.
         let mut scan = (limit as i64 + limit as i64 / 4 + 1).min(SCAN_PAGE);
         while page.len() < limit {
-            let rows = journal::before(&mut conn, channel, cursor, scan)
-                .await
-                .map_err(internal)?;
+            let rows = journal::before(&mut conn, channel, cursor, scan).await.or_internal()?;
             exhausted = (rows.len() as i64) < scan;
             scan = (scan * 2).min(SCAN_PAGE);
             cursor = rows.last().map(|m| m.sequence_id);

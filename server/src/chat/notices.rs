@@ -7,7 +7,7 @@
 
 use super::writer::WriterHandle;
 use crate::game::GameAuthority;
-use crate::store::{internal, Pool};
+use crate::store::{OrInternal, Pool};
 use app::domain::ids::UserId;
 use app::domain::message::NewMessage;
 use app::domain::notices::{notices, system_actor};
@@ -44,7 +44,7 @@ async fn post_pending(pool: &Pool, game: &dyn GameAuthority, writer: &WriterHand
     let cursor: i64 = sqlx::query_scalar("SELECT last_event_id FROM chat_notice_cursor WHERE id = 1")
         .fetch_optional(pool)
         .await
-        .map_err(internal)?
+        .or_internal()?
         .unwrap_or(0);
     let page = game.news_after(cursor, PAGE).await?;
     let Some(read_to) = page.read_to else {
@@ -71,6 +71,6 @@ async fn post_pending(pool: &Pool, game: &dyn GameAuthority, writer: &WriterHand
         .bind(read_to)
         .execute(pool)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
     Ok(true)
 }

@@ -8,7 +8,7 @@
 use super::hub::Hub;
 use super::journal;
 use crate::game::GameAuthority;
-use crate::store::{internal, now_ms, Pool};
+use crate::store::{internal, now_ms, OrInternal, Pool};
 use app::domain::ids::{ChannelId, MessageId};
 use app::domain::message::{Message, NewMessage};
 use app::domain::{ErrorCode, Problem};
@@ -118,7 +118,7 @@ impl WriterHandle {
             notice,
         };
         if notice {
-            self.notices.send((draft, reply)).await.map_err(internal)?;
+            self.notices.send((draft, reply)).await.or_internal()?;
         } else {
             match self.queue.try_send((draft, reply)) {
                 Ok(()) => {}
@@ -126,7 +126,7 @@ impl WriterHandle {
                 Err(mpsc::error::TrySendError::Closed(_)) => return Err(internal("the chat writer has stopped")),
             }
         }
-        answer.await.map_err(internal)?
+        answer.await.or_internal()?
     }
 }
 

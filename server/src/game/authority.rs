@@ -2,7 +2,7 @@
 
 use super::news::NewsPage;
 use super::Game;
-use crate::store::internal;
+use crate::store::{internal, OrInternal};
 use app::domain::campaign::{Role, SessionAction, SessionStatus};
 use app::domain::dice::{roll, DiceExpr, DiceRng, RollResult};
 use app::domain::frames::RoomState;
@@ -130,7 +130,7 @@ impl GameAuthority for Game {
         .bind(channel.as_str())
         .fetch_optional(&self.pool)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         let (campaign_id, kind, role, session_id, status, name) = row.ok_or_else(|| Problem::not_found("channel"))?;
         let role = Role::parse(&role).ok_or_else(|| internal(format!("bad role {role}")))?;
         Ok(ChannelAccess {
@@ -153,7 +153,7 @@ impl GameAuthority for Game {
         .bind(campaign.as_str())
         .fetch_all(&self.pool)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         let controls: Vec<(String, String, Option<String>)> = sqlx::query_as(
             "SELECT ch.id, ch.name, cc.user_id FROM characters ch
              LEFT JOIN character_controllers cc ON cc.character_id = ch.id
@@ -162,12 +162,12 @@ impl GameAuthority for Game {
         .bind(campaign.as_str())
         .fetch_all(&self.pool)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         let gm_sees_whispers: bool = sqlx::query_scalar("SELECT gm_sees_whispers != 0 FROM campaigns WHERE id = ?")
             .bind(campaign.as_str())
             .fetch_optional(&self.pool)
             .await
-            .map_err(internal)?
+            .or_internal()?
             .unwrap_or(false);
         let mut characters: Vec<CharacterFact> = Vec::new();
         for (id, name, controller) in controls {
@@ -217,7 +217,7 @@ impl GameAuthority for Game {
             for channel in chunk.iter().chain(std::iter::repeat_n(&last, padded - chunk.len())) {
                 query = query.bind(channel.as_str());
             }
-            for (channel, campaign, id, status) in query.fetch_all(&mut *tx).await.map_err(internal)? {
+            for (channel, campaign, id, status) in query.fetch_all(&mut *tx).await.or_internal()? {
                 if let Some(room) = room(Some(id), Some(status))? {
                     let campaign_id = CampaignId(campaign);
                     rooms.insert(ChannelId(channel), SessionRoom { campaign_id, room });
@@ -260,7 +260,7 @@ impl GameAuthority for Game {
                 })
             })
             .collect();
-        super::journal::append_many(&mut *tx, &entries).await.map_err(internal)
+        super::journal::append_many(&mut *tx, &entries).await.or_internal()
     }
 
     fn roll_dice(&self, dice: &DiceExpr) -> RollResult {

@@ -3,7 +3,7 @@
 use super::channels::{insert_channel, table_key, ChannelKind};
 use super::facts::GameFact;
 use super::{journal, Game, GameEvent};
-use crate::store::{internal, now_ms};
+use crate::store::{now_ms, OrInternal};
 use app::domain::campaign::{Role, SessionStatus};
 use app::domain::ids::{CampaignId, ChannelId, CharacterId, SessionId, UserId};
 use app::domain::views::{
@@ -27,7 +27,7 @@ impl Game {
                 .bind(user.as_str())
                 .fetch_optional(&self.pool)
                 .await
-                .map_err(internal)?;
+                .or_internal()?;
         role.and_then(|r| Role::parse(&r))
             .ok_or_else(|| Problem::not_found("campaign"))
     }
@@ -45,7 +45,7 @@ impl Game {
         let name = validate::name("campaign", name)?;
         let id = CampaignId::generate();
         let now = now_ms();
-        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         sqlx::query("INSERT INTO campaigns (id, name, created_by, created_at) VALUES (?, ?, ?, ?)")
             .bind(id.as_str())
             .bind(&name)
@@ -53,8 +53,8 @@ impl Game {
             .bind(now)
             .execute(&mut *tx)
             .await
-            .map_err(internal)?;
-        add_member(&mut tx, &id, user, Role::Gm).await.map_err(internal)?;
+            .or_internal()?;
+        add_member(&mut tx, &id, user, Role::Gm).await.or_internal()?;
         // Every campaign has an off-game #general from the start, so the table can talk between sessions.
         let general = ChannelId::generate();
         insert_channel(
@@ -66,7 +66,7 @@ impl Game {
             "general",
         )
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         journal::append(
             &mut tx,
             &id,
@@ -77,8 +77,8 @@ impl Game {
             },
         )
         .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        .or_internal()?;
+        tx.commit().await.or_internal()?;
         Ok(id)
     }
 
@@ -94,7 +94,7 @@ impl Game {
         .bind(user.as_str())
         .fetch_all(&self.pool)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         Ok(rows
             .into_iter()
             .filter_map(|(id, name, role, member_count, active)| {
@@ -116,7 +116,7 @@ impl Game {
             .bind(campaign.as_str())
             .fetch_one(&self.pool)
             .await
-            .map_err(internal)?;
+            .or_internal()?;
         let sessions: Vec<(String, String, String, String)> = sqlx::query_as(
             "SELECT s.id, s.title, s.status, c.id FROM sessions s
              JOIN channels c ON c.context_type = 'session' AND c.context_id = s.id
@@ -125,7 +125,7 @@ impl Game {
         .bind(campaign.as_str())
         .fetch_all(&self.pool)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         let members: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT u.id, u.username, m.role FROM campaign_members m JOIN users u ON u.id = m.user_id
              WHERE m.campaign_id = ? ORDER BY m.role = 'gm' DESC, u.username",
@@ -133,7 +133,7 @@ impl Game {
         .bind(campaign.as_str())
         .fetch_all(&self.pool)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         let characters: Vec<(String, String, String, i64)> = sqlx::query_as(
             "SELECT ch.id, ch.name, COALESCE(GROUP_CONCAT(u.username, ', '), ''), MAX(cc.user_id = ?)
              FROM characters ch
@@ -145,7 +145,7 @@ impl Game {
         .bind(campaign.as_str())
         .fetch_all(&self.pool)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         let table_channels: Vec<(String, String)> = sqlx::query_as(
             "SELECT id, name FROM channels WHERE campaign_id = ? AND kind = 'table'
              ORDER BY name = 'general' DESC, name",
@@ -153,7 +153,7 @@ impl Game {
         .bind(campaign.as_str())
         .fetch_all(&self.pool)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         let facts = super::GameAuthority::table_facts(self, campaign).await?;
         Ok(CampaignView {
             direct_channels: self.direct_channels(user, campaign).await?,
@@ -226,7 +226,7 @@ impl Game {
         .bind(now + INVITE_TTL_MS)
         .execute(&self.pool)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         Ok(code)
     }
 
@@ -241,7 +241,7 @@ impl Game {
         .bind(now_ms())
         .fetch_optional(&self.pool)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         let (campaign_id, campaign_name) = row.ok_or_else(invalid_invite)?;
         let campaign_id = CampaignId(campaign_id);
         let already_member = self.role_of(user, &campaign_id).await.is_ok();
@@ -260,10 +260,10 @@ impl Game {
             return Ok(preview.campaign_id);
         }
         let name = self.username(user).await?;
-        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         add_member(&mut tx, &preview.campaign_id, user, Role::Player)
             .await
-            .map_err(internal)?;
+            .or_internal()?;
         self.commit_table_change(
             tx,
             &preview.campaign_id,
@@ -279,8 +279,8 @@ impl Game {
 
     /// Adds a member directly (seeding and tests).
     pub async fn add_member(&self, campaign: &CampaignId, user: &UserId, role: Role) -> Result<(), Problem> {
-        let mut conn = self.pool.acquire().await.map_err(internal)?;
-        add_member(&mut conn, campaign, user, role).await.map_err(internal)?;
+        let mut conn = self.pool.acquire().await.or_internal()?;
+        add_member(&mut conn, campaign, user, role).await.or_internal()?;
         self.publish(GameEvent::TableChanged {
             campaign_id: campaign.clone(),
         });

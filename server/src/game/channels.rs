@@ -5,7 +5,7 @@
 
 use super::facts::GameFact;
 use super::{Game, GameEvent};
-use crate::store::{internal, now_ms};
+use crate::store::{internal, now_ms, OrInternal};
 use app::domain::ids::{CampaignId, ChannelId, UserId};
 use app::domain::views::ChannelSummary;
 use app::domain::{validate, ErrorCode, Problem};
@@ -72,7 +72,7 @@ impl Game {
         self.require_gm(user, campaign).await?;
         let name = validate::channel_name(name)?;
         let id = ChannelId::generate();
-        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         let inserted = insert_channel(
             &mut tx,
             &id,
@@ -148,7 +148,7 @@ impl Game {
             return Ok(existing);
         }
         let id = ChannelId::generate();
-        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         let inserted = insert_channel(&mut tx, &id, ChannelKind::Direct, campaign, &key, &names.join(", ")).await;
         match inserted {
             Ok(_) => {}
@@ -168,9 +168,9 @@ impl Game {
                 .bind(person.as_str())
                 .execute(&mut *tx)
                 .await
-                .map_err(internal)?;
+                .or_internal()?;
         }
-        tx.commit().await.map_err(internal)?;
+        tx.commit().await.or_internal()?;
         // The others' sidebars list the new conversation.
         self.publish(GameEvent::TableChanged {
             campaign_id: campaign.clone(),
@@ -196,7 +196,7 @@ impl Game {
         .bind(campaign.as_str())
         .fetch_all(&self.pool)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         let mut channels: Vec<ChannelSummary> = Vec::new();
         for (id, name) in rows {
             match channels.last_mut() {
@@ -219,7 +219,7 @@ impl Game {
                 .bind(key)
                 .fetch_optional(&self.pool)
                 .await
-                .map_err(internal)?;
+                .or_internal()?;
         Ok(id.map(ChannelId))
     }
 }

@@ -2,7 +2,7 @@
 
 use super::facts::GameFact;
 use super::Game;
-use crate::store::{internal, now_ms};
+use crate::store::{internal, now_ms, OrInternal};
 use app::domain::campaign::Role;
 use app::domain::ids::{CampaignId, CharacterId, UserId};
 use app::domain::{validate, Problem};
@@ -19,7 +19,7 @@ impl Game {
         let name = validate::name("character", name)?;
         let id = CharacterId::generate();
         let by_name = self.username(user).await?;
-        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         name_free(&mut tx, campaign, &name, None).await?;
         let inserted = sqlx::query(
             "INSERT INTO characters (id, campaign_id, name, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -41,7 +41,7 @@ impl Game {
             .bind(user.as_str())
             .execute(&mut *tx)
             .await
-            .map_err(internal)?;
+            .or_internal()?;
         self.commit_table_change(
             tx,
             campaign,
@@ -68,7 +68,7 @@ impl Game {
         .bind(character.as_str())
         .fetch_optional(&self.pool)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         let (campaign, from, controls) = row.ok_or_else(|| Problem::not_found("character"))?;
         let campaign = CampaignId(campaign);
         let role = self.role_of(user, &campaign).await?;
@@ -82,7 +82,7 @@ impl Game {
             return Ok(());
         }
         let by_name = self.username(user).await?;
-        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         name_free(&mut tx, &campaign, &name, Some(character)).await?;
         let renamed = sqlx::query("UPDATE characters SET name = ? WHERE id = ?")
             .bind(&name)
@@ -122,7 +122,7 @@ async fn name_free(
         .bind(campaign.as_str())
         .fetch_all(conn)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
     let key = validate::name_key(name);
     match names
         .iter()

@@ -2,7 +2,7 @@
 
 use super::facts::GameFact;
 use super::{journal, Game, GameEvent};
-use crate::store::internal;
+use crate::store::OrInternal;
 use app::domain::campaign::Role;
 use app::domain::ids::{CampaignId, UserId};
 use app::domain::{ErrorCode, Problem};
@@ -14,7 +14,7 @@ impl Game {
             .bind(user.as_str())
             .fetch_optional(&self.pool)
             .await
-            .map_err(internal)?
+            .or_internal()?
             .ok_or_else(|| Problem::not_found("user"))
     }
 
@@ -45,14 +45,14 @@ impl Game {
             Some(gm) => Some(self.username(gm).await?),
             None => None,
         };
-        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         if role == Role::Gm {
             let gms: i64 =
                 sqlx::query_scalar("SELECT COUNT(*) FROM campaign_members WHERE campaign_id = ? AND role = 'gm'")
                     .bind(campaign.as_str())
                     .fetch_one(&mut *tx)
                     .await
-                    .map_err(internal)?;
+                    .or_internal()?;
             if gms <= 1 {
                 return Err(Problem::new(
                     ErrorCode::Forbidden,
@@ -69,20 +69,20 @@ impl Game {
         .bind(campaign.as_str())
         .execute(&mut *tx)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         sqlx::query("DELETE FROM campaign_members WHERE campaign_id = ? AND user_id = ?")
             .bind(campaign.as_str())
             .bind(member.as_str())
             .execute(&mut *tx)
             .await
-            .map_err(internal)?;
+            .or_internal()?;
         let active: Option<String> = sqlx::query_scalar(
             "SELECT id FROM sessions WHERE campaign_id = ? AND status = 'active' ORDER BY started_at DESC LIMIT 1",
         )
         .bind(campaign.as_str())
         .fetch_optional(&mut *tx)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         let fact = GameFact::MemberLeft {
             user: member.clone(),
             name,
@@ -90,10 +90,8 @@ impl Game {
             by_name,
             session: active.map(app::domain::ids::SessionId),
         };
-        journal::append(&mut tx, campaign, None, &fact)
-            .await
-            .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        journal::append(&mut tx, campaign, None, &fact).await.or_internal()?;
+        tx.commit().await.or_internal()?;
         self.publish(GameEvent::TableChanged {
             campaign_id: campaign.clone(),
         });

@@ -17,6 +17,7 @@ pub use authority::{ChannelAccess, GameAuthority, GameEvent, SessionRoom};
 pub use channels::DIRECT_MAX_OTHERS;
 pub use news::{GameNews, NewsPage};
 
+use crate::store::OrInternal;
 use crate::store::Pool;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -50,10 +51,8 @@ impl Game {
         campaign: &app::domain::ids::CampaignId,
         fact: facts::GameFact,
     ) -> Result<(), app::domain::Problem> {
-        journal::append(&mut tx, campaign, None, &fact)
-            .await
-            .map_err(crate::store::internal)?;
-        tx.commit().await.map_err(crate::store::internal)?;
+        journal::append(&mut tx, campaign, None, &fact).await.or_internal()?;
+        tx.commit().await.or_internal()?;
         self.publish(GameEvent::TableChanged {
             campaign_id: campaign.clone(),
         });

@@ -3,7 +3,7 @@
 
 use super::facts::GameFact;
 use super::Game;
-use crate::store::internal;
+use crate::store::OrInternal;
 use app::domain::campaign::SessionStatus;
 use app::domain::ids::{CampaignId, ChannelId};
 use app::domain::notices::{Places, TableNews};
@@ -44,7 +44,7 @@ impl Game {
             .bind(limit)
             .fetch_all(&self.pool)
             .await
-            .map_err(internal)?;
+            .or_internal()?;
         let mut page = NewsPage {
             news: Vec::new(),
             read_to: rows.last().map(|row| row.0),
@@ -84,7 +84,7 @@ impl Game {
         .bind(campaign.as_str())
         .fetch_optional(&self.pool)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         Ok(id.map(ChannelId))
     }
 
@@ -94,7 +94,7 @@ impl Game {
                 .bind(session)
                 .fetch_optional(&self.pool)
                 .await
-                .map_err(internal)?;
+                .or_internal()?;
         Ok(id.map(ChannelId))
     }
 }

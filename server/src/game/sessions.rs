@@ -3,7 +3,7 @@
 use super::channels::{insert_channel, ChannelKind};
 use super::facts::{GameFact, SessionChange};
 use super::{journal, Game, GameEvent};
-use crate::store::{internal, now_ms};
+use crate::store::{internal, now_ms, OrInternal};
 use app::domain::campaign::{SessionAction, SessionStatus};
 use app::domain::frames::RoomState;
 use app::domain::ids::{CampaignId, ChannelId, SessionId, UserId};
@@ -22,7 +22,7 @@ impl Game {
         let id = SessionId::generate();
         let channel = ChannelId::generate();
         let now = now_ms();
-        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         sqlx::query(
             "INSERT INTO sessions (id, campaign_id, title, status, created_at) VALUES (?, ?, ?, 'scheduled', ?)",
         )
@@ -32,10 +32,10 @@ impl Game {
         .bind(now)
         .execute(&mut *tx)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         insert_channel(&mut tx, &channel, ChannelKind::Session, campaign, id.as_str(), &title)
             .await
-            .map_err(internal)?;
+            .or_internal()?;
         journal::append(
             &mut tx,
             campaign,
@@ -46,8 +46,8 @@ impl Game {
             },
         )
         .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+        .or_internal()?;
+        tx.commit().await.or_internal()?;
         // Open pages list the new session in their sidebar.
         self.publish(GameEvent::TableChanged {
             campaign_id: campaign.clone(),
@@ -69,14 +69,14 @@ impl Game {
         .bind(session.as_str())
         .fetch_optional(&self.pool)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         let (campaign, status, channel, title) = row.ok_or_else(|| Problem::not_found("session"))?;
         let campaign = CampaignId(campaign);
         self.require_gm(user, &campaign).await?;
         let from = SessionStatus::parse(&status).ok_or_else(|| internal(format!("bad status {status}")))?;
         let to = from.apply(action)?;
         let now = now_ms();
-        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         // The status guard makes a concurrent change lose cleanly instead of skipping a state.
         let changed = sqlx::query(
             "UPDATE sessions SET status = ?,
@@ -93,7 +93,7 @@ impl Game {
         .bind(from.as_str())
         .execute(&mut *tx)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         if changed.rows_affected() == 0 {
             return Err(Problem::new(
                 app::domain::ErrorCode::InvalidTransition,
@@ -109,8 +109,8 @@ impl Game {
         });
         journal::append(&mut tx, &campaign, Some(session), &fact)
             .await
-            .map_err(internal)?;
-        tx.commit().await.map_err(internal)?;
+            .or_internal()?;
+        tx.commit().await.or_internal()?;
         self.publish(GameEvent::SessionChanged {
             channel_id: ChannelId(channel),
             room: RoomState {

@@ -2,7 +2,7 @@
 
 use super::facts::GameFact;
 use super::Game;
-use crate::store::internal;
+use crate::store::OrInternal;
 use app::domain::ids::{CampaignId, CharacterId, UserId};
 use app::domain::Problem;
 
@@ -11,13 +11,13 @@ impl Game {
     /// answer they were sent with.
     pub async fn set_gm_sees_whispers(&self, user: &UserId, campaign: &CampaignId, on: bool) -> Result<(), Problem> {
         self.require_gm(user, campaign).await?;
-        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         sqlx::query("UPDATE campaigns SET gm_sees_whispers = ? WHERE id = ?")
             .bind(on)
             .bind(campaign.as_str())
             .execute(&mut *tx)
             .await
-            .map_err(internal)?;
+            .or_internal()?;
         self.commit_table_change(
             tx,
             campaign,
@@ -40,7 +40,7 @@ impl Game {
     ) -> Result<(), Problem> {
         self.require_gm(gm, campaign).await?;
         self.role_of(user, campaign).await?;
-        let mut tx = crate::store::begin_write(&self.pool).await.map_err(internal)?;
+        let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         let inserted = sqlx::query(
             "INSERT INTO character_controllers (character_id, user_id)
              SELECT id, ? FROM characters WHERE id = ? AND campaign_id = ?
@@ -51,9 +51,9 @@ impl Game {
         .bind(campaign.as_str())
         .execute(&mut *tx)
         .await
-        .map_err(internal)?;
+        .or_internal()?;
         if inserted.rows_affected() == 0 {
-            return tx.commit().await.map_err(internal);
+            return tx.commit().await.or_internal();
         }
         let fact = GameFact::CharacterShared {
             character: character.clone(),

@@ -123,10 +123,32 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// Logs an internal database error and turns it into the opaque [`app::domain::Problem::internal`].
+/// Logs a fault (a database error, a task that died) with the file and line where it happened, and turns it
+/// into the opaque [`app::domain::Problem::internal`]: the cause stays in the log, the user gets the same
+/// answer for every fault. `#[track_caller]`, so the place logged is the caller's, not this function's.
+#[track_caller]
 pub fn internal(error: impl std::fmt::Display) -> app::domain::Problem {
-    tracing::error!(%error, "internal error");
+    let at = std::panic::Location::caller();
+    tracing::error!(%error, file = at.file(), line = at.line(), "internal error");
     app::domain::Problem::internal()
+}
+
+/// `?` for faults: `result.or_internal()?` turns any error into [`internal`], logged at the line of the call.
+/// (`.or_internal()` would log the standard library's line: the location does not pass through a function
+/// handed to `map_err`.)
+pub trait OrInternal<T> {
+    /// The value, or the fault as `internal`, logged where this was called.
+    fn or_internal(self) -> Result<T, app::domain::Problem>;
+}
+
+impl<T, E: std::fmt::Display> OrInternal<T> for Result<T, E> {
+    #[track_caller]
+    fn or_internal(self) -> Result<T, app::domain::Problem> {
+        match self {
+            Ok(value) => Ok(value),
+            Err(error) => Err(internal(error)),
+        }
+    }
 }
 
 /// Splits `items` into runs whose lengths are powers of two of at most `max` (itself a power of two), longest
@@ -158,6 +180,42 @@ pub fn padded_len(len: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// A log that tests can read back.
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Capture {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A fault is logged with the file and line of the `or_internal()` that met it, and the caller gets only
+    /// the opaque problem.
+    #[test]
+    fn a_fault_is_logged_where_it_happened() {
+        let log = Capture::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let line = line!() + 2;
+        let problem =
+            tracing::subscriber::with_default(subscriber, || Err::<(), _>("disk on fire").or_internal().unwrap_err());
+        assert_eq!(problem, app::domain::Problem::internal());
+        let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert!(text.contains("disk on fire"), "{text}");
+        assert!(text.contains("server/src/store/mod.rs"), "{text}");
+        assert!(text.contains(&format!("line={line}")), "{text}");
+    }
 
     #[test]
     fn runs_are_powers_of_two_that_cover_every_item_in_order() {
