@@ -147,7 +147,12 @@ fn wire(table: &Table, send: &Send, stranger: &UserId) -> SendRequest {
     SendRequest {
         channel_id: table.channel.clone(),
         client_message_id: ulid::Ulid::generate().to_string(),
-        body: "a line".into(),
+        body: if send.blind {
+            "/blindroll 1d20 Stealth"
+        } else {
+            "a line"
+        }
+        .into(),
         hints: serde_json::from_value(hints).expect("hints in the wire form"),
     }
 }
@@ -207,13 +212,36 @@ async fn check(world: &World, scenario: &Scenario) -> Result<(), TestCaseError> 
     }
 
     let mut stored: HashMap<String, Send> = HashMap::new();
+    // Every ack, by the sender's member index: it must name a message that sender received.
+    let mut acks: Vec<(usize, String)> = Vec::new();
+    let mut blind_acks = 0;
     for send in &scenario.sends {
-        let (sender, role) = &table.members[send.sender % table.members.len()];
+        let index = send.sender % table.members.len();
+        let (sender, role) = &table.members[index];
         match chat.send(sender, wire(&table, send, &stranger)).await {
             Ok(ServerFrame::Ack { message_id, .. }) => {
-                stored.insert(message_id, send.clone());
+                acks.push((index, message_id.clone()));
+                if send.blind {
+                    blind_acks += 1;
+                } else {
+                    stored.insert(message_id, send.clone());
+                }
             }
             Ok(other) => prop_assert!(false, "unexpected answer {other:?}"),
+            Err(problem) if send.blind => {
+                // A blind roll's audience is the command's own; its voice is still checked.
+                let allowed = [
+                    ErrorCode::NotPermitted,
+                    ErrorCode::Forbidden,
+                    ErrorCode::CharacterNotControlled,
+                    ErrorCode::ModeNotAllowed,
+                    ErrorCode::UnknownTarget,
+                ];
+                prop_assert!(
+                    allowed.contains(&problem.code),
+                    "{send:?} by {role:?} refused with {problem:?}"
+                );
+            }
             Err(problem) => {
                 let allowed = match (&send.mode, &send.hearing) {
                     _ if *role == Role::Observer => [ErrorCode::Forbidden].as_slice(),
@@ -232,13 +260,21 @@ async fn check(world: &World, scenario: &Scenario) -> Result<(), TestCaseError> 
 
     // Exactly the acknowledged sends were stored, each with its send-time answer for GMs.
     let rows: Vec<(String, String, bool)> = sqlx::query_as(
-        "SELECT id, audience_scope, audience_gms FROM messages WHERE channel_id = ? AND sender_id IS NOT NULL",
+        "SELECT id, audience_scope, audience_gms FROM messages
+         WHERE channel_id = ? AND sender_id IS NOT NULL AND audience_blind = 0",
     )
     .bind(table.channel.as_str())
     .fetch_all(&world.pool)
     .await
     .unwrap();
     prop_assert_eq!(rows.len(), stored.len());
+    let blind_rows: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE channel_id = ? AND audience_blind = 1")
+            .bind(table.channel.as_str())
+            .fetch_one(&world.pool)
+            .await
+            .unwrap();
+    prop_assert_eq!(blind_rows, blind_acks, "exactly the acked blind rolls were stored");
     for (id, scope, gms) in &rows {
         prop_assert!(stored.contains_key(id));
         if scope == "targets" {
@@ -246,21 +282,34 @@ async fn check(world: &World, scenario: &Scenario) -> Result<(), TestCaseError> 
         }
     }
 
-    for ((user, role), inbox) in table.members.iter().zip(inboxes.iter_mut()) {
+    for (index, ((user, role), inbox)) in table.members.iter().zip(inboxes.iter_mut()).enumerate() {
         let viewer = Viewer {
             user_id: user.id.clone(),
             role: *role,
         };
         let mut delivered = BTreeSet::new();
+        let mut received = BTreeSet::new();
         while let Ok(frame) = inbox.try_recv() {
             if let Ok(ServerFrame::Message { message }) = serde_json::from_str::<ServerFrame>(frame.as_str()) {
                 prop_assert!(can_see(&viewer, &message), "delivered a message the viewer may not see");
+                prop_assert!(
+                    !message.audience.blind || *role == Role::Gm,
+                    "a blind roll reached a non-GM"
+                );
+                received.insert(message.message_id.to_string());
                 // System notices (the session's start) arrive on their own schedule; members' sends are checked.
                 if message.sender_id.is_none() {
                     continue;
                 }
                 prop_assert!(delivered.insert(message.message_id.to_string()), "delivered twice");
             }
+        }
+        // An ack names a message its sender may see and received: never a blind roll hidden from them.
+        for (_, acked) in acks.iter().filter(|(sender, _)| *sender == index) {
+            prop_assert!(
+                received.contains(acked),
+                "an ack named a message its sender never received"
+            );
         }
         // Replay from the start and history must equal live delivery.
         let mut replayed = BTreeSet::new();

@@ -1,5 +1,5 @@
 //! The random campaigns and sends the audience property test runs: roles, shared control, the whisper setting,
-//! and sends with every mode and audience, including ones the policy must refuse.
+//! and sends with every mode and audience, including ones the policy must refuse, and blind rolls.
 
 use app::domain::campaign::Role;
 use proptest::prelude::*;
@@ -31,6 +31,8 @@ pub struct Send {
     pub sender: usize,
     pub mode: Mode,
     pub hearing: Hearing,
+    /// A `/blindroll` (with the hints above, which must not widen it) instead of a line of text.
+    pub blind: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -72,7 +74,12 @@ fn send() -> impl Strategy<Value = Send> {
         2 => Just(Hearing::GmOnly),
         4 => proptest::collection::vec(target(), 0..4).prop_map(Hearing::Whisper),
     ];
-    (0..6usize, mode, hearing).prop_map(|(sender, mode, hearing)| Send { sender, mode, hearing })
+    (0..6usize, mode, hearing, proptest::bool::weighted(0.2)).prop_map(|(sender, mode, hearing, blind)| Send {
+        sender,
+        mode,
+        hearing,
+        blind,
+    })
 }
 
 pub fn scenario() -> impl Strategy<Value = Scenario> {
