@@ -64,7 +64,7 @@ struct Bucket {
 }
 
 impl Bucket {
-    /// Refills for the time passed; true if a token could be taken (and takes it), else the wait.
+    /// Refills for the time passed, then takes a token, or answers how long until one is there.
     fn take(&mut self, burst: f64, per_sec: f64, now: Instant) -> Result<(), Duration> {
         self.tokens = (self.tokens + now.duration_since(self.refilled).as_secs_f64() * per_sec).min(burst);
         self.refilled = now;

@@ -87,8 +87,9 @@ impl WriterHandle {
         Self { queue, notices }
     }
 
-    /// Whether a member's send would be refused right now (the queue is full): checked before a send does any
-    /// work, so refusing under overload costs almost nothing.
+    /// Whether a member's send would be refused right now (the queue is full): checked before the service
+    /// decides anything for the send (its frame has been read and parsed by then, which is most of what a refusal
+    /// still costs; BENCHMARKS.md).
     pub fn saturated(&self) -> bool {
         self.queue.capacity() == 0
     }

@@ -63,6 +63,9 @@ where
     let overflow = connection.overflow.clone();
     let revoked = revocation.ended();
     tokio::pin!(revoked);
+    // One timer for the connection's life, not one armed anew for every frame read.
+    let expired = tokio::time::sleep_until(expiry);
+    tokio::pin!(expired);
     let reason = loop {
         tokio::select! {
             incoming = stream.next() => match incoming {
@@ -89,7 +92,7 @@ where
                 code: CLOSE_SESSION_ENDED,
                 reason: "the login session ended: log in again".into(),
             }),
-            _ = tokio::time::sleep_until(expiry) => break Some(CloseFrame {
+            _ = &mut expired => break Some(CloseFrame {
                 code: CLOSE_SESSION_ENDED,
                 reason: "the login session expired: log in again".into(),
             }),
