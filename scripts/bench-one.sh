@@ -2,18 +2,24 @@
 # scripts/bench-one.sh BINARY NAME fanout|durable: one Tabletalk run of the fan-out or durable plan of bench.sh with the
 # given server binary (built beforehand, e.g. from an older commit), for alternating A/B runs on the same
 # machine. Needs the release load generator (cargo build --release -p bench) and target/site. Reports go to
-# target/bench-ab/NAME-SCENARIO.json.
+# target/bench-ab/NAME-SCENARIO.json. Each socket keeps one send unanswered, as the browser does (BENCH_WINDOW=0:
+# every send on the wire at its time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="$1"; name="$2"; scenario="$3"
 out=target/bench-ab; mkdir -p $out
 dir=$out/db-$name; rm -rf $dir; mkdir -p $dir
 ulimit -n "$(ulimit -Hn)"
-if [ "$scenario" = fanout ]; then rooms=1250; members=8; args="--rates 2000 --seconds 10 --connect-concurrency 256"; else rooms=2500; members=2; args="--rates 5000,10000,20000,30000 --seconds 5 --drain-seconds 90 --connect-concurrency 256"; fi
+if [ "$scenario" = fanout ]; then rooms=1250; members=8; args="--rates 2000 --seconds 10 --connect-concurrency 256"; else rooms=2500; members=2; args="--rates ${BENCH_RATES:-5000,10000,20000,30000} --seconds 5 --drain-seconds 90 --connect-concurrency 256"; fi
 $bin seed --database-url "sqlite://$dir/t.db" --bench-rooms $rooms --bench-members $members --bench-out $out/plan-$name.json >/dev/null
 extra=""; $bin serve --help | grep -q max-sockets-per-ip && extra="--max-sockets-per-ip 0"
 LEPTOS_SITE_ROOT=target/site taskset -c 0 $bin serve --database-url "sqlite://$dir/t.db" --addr 127.0.0.1:3200 $extra >$out/$name.log 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/3200) 2>/dev/null && break; sleep 0.1; done
-taskset -c 1 target/release/tabletalk-load --target tabletalk --url ws://127.0.0.1:3200 --plan $out/plan-$name.json --server-pid $pid --json $out/$name-$scenario.json $args | grep -E "^phase|^sent"
+# The server's CPU use, one line a second (percent of one core), to tell a busy server from an idle one.
+(while kill -0 $pid 2>/dev/null; do read -r -a f </proc/$pid/stat || break; echo "$(date +%s) $((${f[13]} + ${f[14]}))"; sleep 1; done >$out/$name-cpu.ticks) &
+# The load generator's too: a generator at a full core is measuring itself, not the server.
+(sleep 2; g=$(pgrep -n -f "tabletalk-load --target tabletalk --url ws://127.0.0.1:3200" || true); [ -n "$g" ] || exit 0
+ while kill -0 $g 2>/dev/null; do read -r -a f </proc/$g/stat || break; echo "$(date +%s) $((${f[13]} + ${f[14]}))"; sleep 1; done >$out/$name-load-cpu.ticks) &
+taskset -c 1 target/release/tabletalk-load --target tabletalk --url ws://127.0.0.1:3200 --plan $out/plan-$name.json --server-pid $pid --json $out/$name-$scenario.json --window ${BENCH_WINDOW:-1} $args | grep -E "^phase|^sent"
 kill $pid; wait $pid 2>/dev/null || true

@@ -71,7 +71,8 @@ load() {
   shift 2
   local url
   case "$target" in
-    tabletalk) url="ws://127.0.0.1:3200"; set -- --plan "$out/plan.json" "$@" ;;
+    # One send unanswered per socket, as the browser keeps its outbox.
+    tabletalk) url="ws://127.0.0.1:3200"; set -- --plan "$out/plan.json" --window 1 "$@" ;;
     socketio) url="ws://127.0.0.1:3400" ;;
     ceiling) url="ws://127.0.0.1:3300" ;;
   esac

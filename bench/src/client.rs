@@ -5,8 +5,7 @@ use crate::plan::Reach;
 use crate::protocol::{self, Incoming, Target};
 use crate::stats::Shared;
 use futures::{SinkExt, StreamExt};
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -41,6 +40,8 @@ pub struct Endpoint {
     pub token: String,
     /// This run's tag, in idempotency keys.
     pub run: Arc<str>,
+    /// Sends kept unanswered at once (0: no limit).
+    pub window: usize,
 }
 
 /// Connects and joins; returns the open socket once the server confirmed the join.
@@ -100,18 +101,13 @@ pub async fn run(
     let mut history_asked: std::collections::VecDeque<u64> = Default::default();
     // Sends not yet acked, kept to be sent again (same key, same intended time) when the server pushes back.
     let mut in_flight: HashMap<u64, (String, tokio::time::Instant, u32)> = HashMap::new();
-    let mut retries: BinaryHeap<Reverse<(tokio::time::Instant, u64)>> = BinaryHeap::new();
+    let mut outbox = Outbox::new(endpoint.window);
     let mut stop = shared.stop.subscribe();
     loop {
-        let next_retry = retries.peek().map(|Reverse((due, _))| *due);
+        let next_retry = outbox.due;
         tokio::select! {
             _ = tokio::time::sleep_until(next_retry.unwrap_or_else(tokio::time::Instant::now)), if next_retry.is_some() => {
-                let now = tokio::time::Instant::now();
-                while let Some(Reverse((due, number))) = retries.peek().copied() {
-                    if due > now {
-                        break;
-                    }
-                    retries.pop();
+                if let Some(number) = outbox.probe() {
                     if let Some((text, attempted, _)) = in_flight.get_mut(&number) {
                         *attempted = tokio::time::Instant::now();
                         if sink.send(Message::text(text.clone())).await.is_err() {
@@ -129,6 +125,11 @@ pub async fn run(
                             protocol::send(endpoint.target, &endpoint.room, &endpoint.run, number, &body, reach, &target_user);
                         if endpoint.target == Target::Tabletalk {
                             in_flight.insert(number, (text.clone(), tokio::time::Instant::now(), 0));
+                            // Behind a refused send, a new one waits its turn: the server stores a socket's sends
+                            // in the order they are taken, so sending past the refused one would reorder them.
+                            if !outbox.may_send(number) {
+                                continue;
+                            }
                         }
                         text
                     }
@@ -166,19 +167,32 @@ pub async fn run(
                             shared.accepted_after(attempted.elapsed());
                         }
                         shared.acked(number);
+                        for number in outbox.acked(number) {
+                            if let Some((text, attempted, _)) = in_flight.get_mut(&number) {
+                                *attempted = tokio::time::Instant::now();
+                                if sink.feed(Message::text(text.clone())).await.is_err() {
+                                    shared.disconnected();
+                                    break;
+                                }
+                            }
+                        }
+                        if sink.flush().await.is_err() {
+                            shared.disconnected();
+                            break;
+                        }
                     }
                     Incoming::Refused { number, retry_after_ms } => {
                         shared.refused();
-                        // As the browser does: the server's wait, doubled with each refusal of the same send,
-                        // spread by a fifth either way (a fixed spread per send, no random source needed).
+                        // As the browser does: the server's wait (it spaces its refusals' returns itself), doubled
+                        // with each refusal of the same send, up to a tenth later; 1 s when it gave none.
                         let refusals = in_flight.get_mut(&number).map_or(1, |entry| {
                             entry.2 += 1;
                             entry.2
                         });
-                        let doubled = retry_after_ms.saturating_mul(1 << (refusals - 1).min(5)).min(30_000);
-                        let spread = 0.8 + (number % 41) as f64 / 100.0;
-                        let due = tokio::time::Instant::now() + Duration::from_millis((doubled as f64 * spread) as u64);
-                        retries.push(Reverse((due, number)));
+                        let base = retry_after_ms.unwrap_or(1_000) as f64;
+                        let wait_ms = (base * f64::from(1u32 << (refusals - 1).min(5))).min(30_000.0)
+                            * (1.0 + (number % 11) as f64 / 100.0);
+                        outbox.refused(number, Duration::from_millis(wait_ms as u64));
                     }
                     Incoming::Error => shared.error(text.as_str()),
                     Incoming::History => {
@@ -199,4 +213,89 @@ pub async fn run(
     }
     let _ = sink.close().await;
     received
+}
+
+/// Which of a socket's sends are on the wire, as the browser keeps them: at most `window` unanswered (when
+/// set), and behind a refused send nothing new. A refused send waits for the time the server gave it, then
+/// goes again alone (the probe); the sends behind it are held until it is taken, then go one at a time, each
+/// after the last one's ack, until none is held. So a socket costs the server about one refused frame per wait,
+/// not one per send it makes meanwhile, and its messages are stored in the order they were made.
+struct Outbox {
+    /// Sends not on the wire, by number (the order they were made in).
+    held: BTreeSet<u64>,
+    /// Sends on the wire, not answered yet.
+    out: BTreeSet<u64>,
+    /// When the oldest held send goes again as the probe.
+    due: Option<tokio::time::Instant>,
+    /// From a refusal until every held send was acked.
+    recovering: bool,
+    /// Unanswered sends allowed at once (0: no limit).
+    window: usize,
+}
+
+impl Outbox {
+    fn new(window: usize) -> Self {
+        Self {
+            held: BTreeSet::new(),
+            out: BTreeSet::new(),
+            due: None,
+            recovering: false,
+            window,
+        }
+    }
+
+    /// How many may be on the wire now.
+    fn limit(&self) -> usize {
+        match (self.recovering, self.window) {
+            (true, _) => 1,
+            (false, 0) => usize::MAX,
+            (false, window) => window,
+        }
+    }
+
+    /// A new send: whether it goes on the wire now (otherwise it is held).
+    fn may_send(&mut self, number: u64) -> bool {
+        if self.due.is_none() && self.held.is_empty() && self.out.len() < self.limit() {
+            self.out.insert(number);
+            true
+        } else {
+            self.held.insert(number);
+            false
+        }
+    }
+
+    /// The server refused `number`: hold it, and try the oldest held send again after `wait`.
+    fn refused(&mut self, number: u64, wait: Duration) {
+        self.recovering = true;
+        self.out.remove(&number);
+        self.held.insert(number);
+        if self.due.is_none() {
+            self.due = Some(tokio::time::Instant::now() + wait);
+        }
+    }
+
+    /// The wait is over: the oldest held send, to send now as the probe.
+    fn probe(&mut self) -> Option<u64> {
+        self.due = None;
+        let number = self.held.pop_first()?;
+        self.out.insert(number);
+        Some(number)
+    }
+
+    /// `number` was acked: the held sends to send now, oldest first.
+    fn acked(&mut self, number: u64) -> Vec<u64> {
+        self.out.remove(&number);
+        let mut release = Vec::new();
+        if self.due.is_none() {
+            while self.out.len() < self.limit() {
+                let Some(next) = self.held.pop_first() else { break };
+                self.out.insert(next);
+                release.push(next);
+            }
+        }
+        if self.held.is_empty() && self.out.is_empty() && self.due.is_none() {
+            self.recovering = false;
+        }
+        release
+    }
 }

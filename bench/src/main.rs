@@ -67,6 +67,11 @@ pub struct Options {
     /// Exit with failure unless delivery was exact and nothing was refused.
     #[arg(long)]
     pub check: bool,
+    /// Sends one socket keeps unanswered at once, as a client that waits for acks does (Tabletalk only; 0 for
+    /// none: every send goes on the wire at its time). Sends past the window wait in the client, still timed
+    /// from their intended send.
+    #[arg(long, default_value_t = 0)]
+    pub window: usize,
     /// Load-generator worker threads (1 keeps it on one core).
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
@@ -171,6 +176,7 @@ async fn open_all(
             room: Arc::from(plan.rooms[room].channel_id.as_str()),
             token: plan.rooms[room].members[member].token.clone(),
             run: run.clone(),
+            window: options.window,
         };
         let gate = gate.clone();
         joins.push(tokio::spawn(async move {

@@ -27,7 +27,7 @@ pub enum Incoming {
     Error,
     /// The server pushed back on send `number` (`overloaded` or `rate_limited`): send it again, with the same
     /// key, after `retry_after_ms`, as the browser does.
-    Refused { number: u64, retry_after_ms: u64 },
+    Refused { number: u64, retry_after_ms: Option<u64> },
     /// The join (or connect) step finished; `then` is what to send next, if anything.
     Progress { then: Option<String>, ready: bool },
     /// A page of history.
@@ -198,8 +198,7 @@ fn refusal(text: &str) -> Option<Incoming> {
     let number = number_after(&text[dash..], "-")?;
     let retry_after_ms = text
         .find(r#""retry_after_ms":"#)
-        .and_then(|at| number_after(&text[at..], ":"))
-        .unwrap_or(250);
+        .and_then(|at| number_after(&text[at..], ":"));
     Some(Incoming::Refused { number, retry_after_ms })
 }
 
@@ -233,7 +232,7 @@ mod tests {
             classify(Target::Tabletalk, refused, "r"),
             Incoming::Refused {
                 number: 17,
-                retry_after_ms: 250
+                retry_after_ms: Some(250)
             }
         );
         let ack = r#"{"type":"chat.ack","channel_id":"x","client_message_id":"18f2a-17","sequence_id":3}"#;

@@ -4,6 +4,8 @@
 //! [`ChatFeed`] holds only signals, so the server can render a page with an empty, "connecting" feed; the socket
 //! task exists only in the browser (`socket`, built with `hydrate`).
 
+#[cfg(test)]
+mod outbox_tests;
 #[cfg(feature = "hydrate")]
 mod socket;
 
@@ -66,6 +68,9 @@ pub struct PendingSend {
     pub hints: SendHints,
     /// How often the server pushed this send back so far: each retry waits twice as long as the last.
     pub refusals: u32,
+    /// Sent and not answered yet (or refused and waiting to go again): while one is, later sends wait behind
+    /// it, so the server takes them in the order they were written and a refusal never lets a later one pass.
+    pub on_wire: bool,
 }
 
 impl PendingSend {
@@ -106,6 +111,8 @@ pub(crate) enum FollowUp {
     Joined,
     /// The server asked to slow down: send this again after a pause (it stays in the outbox meanwhile).
     RetryLater(ClientFrame, Option<u64>),
+    /// The send on the wire was answered: this one goes next.
+    Send(ClientFrame),
 }
 
 /// The reactive state of the live feed. `Copy`, so components can take it by value.
@@ -191,12 +198,44 @@ impl ChatFeed {
             body,
             hints,
             refusals: 0,
+            on_wire: false,
         };
         self.error.set(None);
         self.sent_bodies.update(|sent| sent.push(pending.body.clone()));
-        let frame = pending.frame();
         self.pending.update(|all| all.push(pending));
-        self.command(Command::Frame(frame));
+        if let Some(frame) = self.next_to_send() {
+            self.command(Command::Frame(frame));
+        }
+    }
+
+    /// The oldest unsent message of the shown channel, marked as on the wire, when nothing is on the wire now:
+    /// the outbox goes one message at a time, each after the last one's answer.
+    pub(crate) fn next_to_send(&self) -> Option<ClientFrame> {
+        let channel = self.channel.get_untracked()?;
+        let mut frame = None;
+        self.pending.update(|pending| {
+            if pending.iter().any(|send| send.on_wire) {
+                return;
+            }
+            if let Some(send) = pending.iter_mut().find(|send| send.channel_id == channel) {
+                send.on_wire = true;
+                frame = Some(send.frame());
+            }
+        });
+        frame
+    }
+
+    /// After a reconnect nothing is on the wire any more: the outbox starts again from its oldest message.
+    #[cfg_attr(not(any(feature = "hydrate", test)), allow(dead_code))]
+    pub(crate) fn resend_outbox(&self) -> Option<ClientFrame> {
+        self.pending
+            .update(|pending| pending.iter_mut().for_each(|send| send.on_wire = false));
+        self.next_to_send()
+    }
+
+    /// What to do once a send was answered and left the outbox: send the next one, if any.
+    fn after_answer(&self) -> FollowUp {
+        self.next_to_send().map_or(FollowUp::Nothing, FollowUp::Send)
     }
 
     /// Asks for the page before the oldest message shown.
@@ -227,6 +266,17 @@ impl ChatFeed {
 
     /// Applies one server frame to the feed's state. Frames for another channel (late answers after a switch)
     /// are ignored. Says what the socket must do next.
+    /// Takes the send keyed `key` out of the outbox; whether it was there.
+    fn answered(&self, key: &str) -> bool {
+        let mut found = false;
+        self.pending.update(|pending| {
+            let before = pending.len();
+            pending.retain(|send| send.client_message_id != key);
+            found = pending.len() != before;
+        });
+        found
+    }
+
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     pub(crate) fn apply(&self, frame: ServerFrame) -> FollowUp {
         let current = self.channel.get_untracked();
@@ -251,16 +301,18 @@ impl ChatFeed {
                 self.loading_older.set(false);
             }
             ServerFrame::Message { message } if is_current(&message.channel_id) => {
-                if let Some(key) = &message.client_message_id {
-                    self.pending.update(|p| p.retain(|s| &s.client_message_id != key));
-                }
+                let answered = message.client_message_id.clone();
                 self.messages.update(|all| {
                     all.insert(message.sequence_id, *message);
                 });
+                if let Some(key) = answered {
+                    if self.answered(&key) {
+                        return self.after_answer();
+                    }
+                }
             }
-            ServerFrame::Ack { client_message_id, .. } => {
-                self.pending
-                    .update(|p| p.retain(|s| s.client_message_id != client_message_id));
+            ServerFrame::Ack { client_message_id, .. } if self.answered(&client_message_id) => {
+                return self.after_answer();
             }
             ServerFrame::Error {
                 code: ErrorCode::RateLimited | ErrorCode::Overloaded,
@@ -270,10 +322,12 @@ impl ChatFeed {
             } => {
                 // Too fast, or the server is pushing back: the send stays in the outbox and goes again after the
                 // server's wait, doubled with every refusal of the same send; nothing typed is lost.
+                // It stays on the wire (first in line) until it is taken.
                 let mut retry = None;
                 self.pending.update(|p| {
                     if let Some(send) = p.iter_mut().find(|s| s.client_message_id == key) {
                         send.refusals += 1;
+                        send.on_wire = true;
                         retry = Some((send.frame(), send.refusals));
                     }
                 });
@@ -291,16 +345,13 @@ impl ChatFeed {
                 retry_after_ms,
                 ..
             } => {
+                let mut refused = None;
                 if let Some(key) = client_message_id {
-                    let mut refused = None;
                     self.pending.update(|p| {
                         if let Some(index) = p.iter().position(|s| s.client_message_id == key) {
                             refused = Some(p.remove(index).body);
                         }
                     });
-                    if refused.is_some() {
-                        self.returned_draft.set(refused);
-                    }
                 }
                 self.loading_older.set(false);
                 self.error.set(Some(Problem {
@@ -309,18 +360,23 @@ impl ChatFeed {
                     hint,
                     retry_after_ms,
                 }));
+                if refused.is_some() {
+                    self.returned_draft.set(refused);
+                    return self.after_answer();
+                }
             }
             ServerFrame::Notice {
                 channel_id,
                 client_message_id,
                 notice,
             } => {
-                if let Some(key) = &client_message_id {
-                    self.pending.update(|p| p.retain(|s| &s.client_message_id != key));
-                }
+                let answered = client_message_id.as_ref().is_some_and(|key| self.answered(key));
                 if is_current(&channel_id) {
                     let key = client_message_id.unwrap_or_else(|| ulid::Ulid::generate().to_string());
                     self.notices.update(|all| all.push((key, notice)));
+                }
+                if answered {
+                    return self.after_answer();
                 }
             }
             ServerFrame::Room { channel_id, room } if is_current(&channel_id) => self.room.set(Some(room)),

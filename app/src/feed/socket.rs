@@ -2,7 +2,7 @@
 //! applies frames to the [`ChatFeed`], resends the outbox after each join, pings when idle, and reconnects with
 //! [`reconnect_delay_ms`] when the socket drops or the browser's network comes back.
 
-use super::{ChatFeed, Command, ConnectionState, FollowUp, PendingSend};
+use super::{ChatFeed, Command, ConnectionState, FollowUp};
 use crate::domain::backoff::reconnect_delay_ms;
 use crate::domain::frames::{ClientFrame, ServerFrame};
 use futures::channel::mpsc::{unbounded, UnboundedReceiver};
@@ -131,10 +131,15 @@ async fn connect(
                     FollowUp::Nothing => {}
                     FollowUp::Joined => {
                         *attempt = 0;
-                        for frame in outbox_frames(feed) {
+                        if let Some(frame) = feed.resend_outbox() {
                             if send(&mut sink, &frame).await.is_err() {
                                 return Ended::Dropped;
                             }
+                        }
+                    }
+                    FollowUp::Send(frame) => {
+                        if send(&mut sink, &frame).await.is_err() {
+                            return Ended::Dropped;
                         }
                     }
                     FollowUp::RetryLater(frame, wait_ms) => {
@@ -201,18 +206,6 @@ fn join_frame(feed: ChatFeed) -> ClientFrame {
         },
         None => ClientFrame::Ping { nonce: None },
     }
-}
-
-/// The outbox of the selected channel, resent after every join; the server de-duplicates by key.
-fn outbox_frames(feed: ChatFeed) -> Vec<ClientFrame> {
-    let channel = feed.channel.get_untracked();
-    feed.pending.with_untracked(|pending| {
-        pending
-            .iter()
-            .filter(|send| Some(&send.channel_id) == channel.as_ref())
-            .map(PendingSend::frame)
-            .collect()
-    })
 }
 
 fn socket_url() -> String {

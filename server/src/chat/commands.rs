@@ -1,7 +1,7 @@
 //! Sends, slash commands, previews and mention suggestions. Every decision comes from the shared domain's
 //! [`prepare`] with the game authority's facts, so the server enforces exactly what the composer previewed.
 
-use super::writer::Outcome;
+use super::writer::{Outcome, Taken};
 use super::ChatService;
 use crate::game::ChannelAccess;
 use app::domain::actor::{Actor, ActorKind};
@@ -58,6 +58,54 @@ struct Prepared {
     intent: Intent,
 }
 
+/// How a send is answered: now (a refusal is an `Err` instead), or once the writer committed it.
+pub enum SendAnswer {
+    /// Answered already: a notice to the sender (`/help`, `/session`).
+    Now(ServerFrame),
+    /// In the writer's queue: the ack follows the commit.
+    Committing(Committing),
+}
+
+/// A send waiting for its commit; its ack (or a refusal from the transaction) comes from [`Committing::answer`].
+pub struct Committing {
+    taken: Taken,
+    channel_id: ChannelId,
+    key: String,
+}
+
+impl Committing {
+    /// The `chat.ack` once the transaction committed (the original ids for a duplicate key).
+    pub async fn answer(self) -> Result<ServerFrame, Problem> {
+        let (message_id, sequence_id, duplicate) = match self.taken.committed().await? {
+            Outcome::Stored {
+                message_id,
+                sequence_id,
+            } => (message_id, sequence_id, false),
+            Outcome::Duplicate {
+                message_id,
+                sequence_id,
+            } => (message_id, sequence_id, true),
+        };
+        Ok(ServerFrame::Ack {
+            channel_id: self.channel_id,
+            client_message_id: self.key,
+            message_id,
+            sequence_id,
+            duplicate,
+        })
+    }
+}
+
+impl SendAnswer {
+    /// The answer, waiting for the commit where there is one.
+    pub async fn frame(self) -> Result<ServerFrame, Problem> {
+        match self {
+            SendAnswer::Now(frame) => Ok(frame),
+            SendAnswer::Committing(committing) => committing.answer().await,
+        }
+    }
+}
+
 impl ChatService {
     /// Validates `request` and decides what it would do. `access` is the sender's access when the caller has
     /// already asked the game authority for it (it is asked otherwise, after the cheap checks).
@@ -82,6 +130,13 @@ impl ChatService {
     /// Validates, authorises and carries out a send: a message is stored and answered with `chat.ack` once
     /// committed; `/help` and `/session` are answered with a `chat.notice` to the sender alone.
     pub async fn send(&self, user: &UserSummary, request: SendRequest) -> Result<ServerFrame, Problem> {
+        self.begin_send(user, request).await?.frame().await
+    }
+
+    /// Everything of a send up to the writer's queue: refusals come back at once, and a message to store is
+    /// returned as soon as the writer has taken it, so the caller can go on reading while it commits. Sends
+    /// begun one after another are stored in that order.
+    pub async fn begin_send(&self, user: &UserSummary, request: SendRequest) -> Result<SendAnswer, Problem> {
         let key = request.client_message_id.trim().to_owned();
         if key.is_empty() || key.len() > CLIENT_MESSAGE_ID_MAX {
             return Err(Problem::invalid(
@@ -91,7 +146,7 @@ impl ChatService {
         }
         // Under overload a send is refused before it costs anything (the client resends with the same key).
         if self.writer.saturated() {
-            return Err(super::writer::overloaded());
+            return Err(self.writer.refusal());
         }
         let Prepared { access, intent, .. } = self.prepare(user, &request, None).await?;
         let notice = |kind, title: String, lines| ServerFrame::Notice {
@@ -105,19 +160,19 @@ impl ChatService {
                     Some(name) => format!("Help: /{}", name.spec().word),
                     None => "Commands you can use here".to_owned(),
                 };
-                Ok(notice(
+                Ok(SendAnswer::Now(notice(
                     NoticeKind::Help,
                     title,
                     help_lines(topic, access.viewer.role, access.lane),
-                ))
+                )))
             }
             Intent::Session(action) => {
                 let status = self.run_session_command(user, &access, action).await?;
-                Ok(notice(
+                Ok(SendAnswer::Now(notice(
                     NoticeKind::Session,
                     format!("The session is {}.", status.as_str()),
                     Vec::new(),
-                ))
+                )))
             }
             Intent::Post(draft) => {
                 if let Some(room) = access.room.as_ref().filter(|room| !room.status.allows_posting()) {
@@ -128,23 +183,11 @@ impl ChatService {
                     ));
                 }
                 let (message, companions) = self.message(user, &access, &request.channel_id, draft, &key);
-                let (message_id, sequence_id, duplicate) = match self.writer.submit(message, companions).await? {
-                    Outcome::Stored {
-                        message_id,
-                        sequence_id,
-                    } => (message_id, sequence_id, false),
-                    Outcome::Duplicate {
-                        message_id,
-                        sequence_id,
-                    } => (message_id, sequence_id, true),
-                };
-                Ok(ServerFrame::Ack {
+                Ok(SendAnswer::Committing(Committing {
+                    taken: self.writer.take(message, companions)?,
                     channel_id: request.channel_id,
-                    client_message_id: key,
-                    message_id,
-                    sequence_id,
-                    duplicate,
-                })
+                    key,
+                }))
             }
         }
     }

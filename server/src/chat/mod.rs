@@ -17,10 +17,11 @@ mod export;
 pub mod hub;
 mod journal;
 mod notices;
+mod pacer;
 pub mod roster;
 pub mod writer;
 
-pub use commands::SendRequest;
+pub use commands::{Committing, SendAnswer, SendRequest};
 pub use export::{Export, ExportFormat};
 
 use crate::game::{ChannelAccess, GameAuthority, GameEvent};

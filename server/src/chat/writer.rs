@@ -7,6 +7,7 @@
 
 use super::hub::Hub;
 use super::journal;
+use super::pacer::Pacer;
 use crate::game::GameAuthority;
 use crate::store::{internal, now_ms, OrInternal, Pool};
 use app::domain::ids::{ChannelId, MessageId};
@@ -30,8 +31,6 @@ const MAX_BATCH: usize = 1024;
 pub const QUEUE_DEPTH: usize = 4_096;
 /// Notices (system messages) wait for room instead of being refused: they are few, and must not be lost.
 const NOTICE_QUEUE_DEPTH: usize = 1_024;
-/// What a refused send is told to wait before trying again.
-const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// What happened to a send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +67,8 @@ struct Draft {
 pub struct WriterHandle {
     queue: mpsc::Sender<(Draft, Reply)>,
     notices: mpsc::Sender<(Draft, Reply)>,
+    /// When refused sends should come back.
+    pacer: Arc<Pacer>,
 }
 
 impl WriterHandle {
@@ -76,7 +77,9 @@ impl WriterHandle {
     pub fn new(pool: Pool, hub: Arc<Hub>, game: Arc<dyn GameAuthority>) -> Self {
         let (queue, receiver) = mpsc::channel(QUEUE_DEPTH);
         let (notices, notice_receiver) = mpsc::channel(NOTICE_QUEUE_DEPTH);
+        let pacer = Arc::new(Pacer::default());
         let writer = Writer {
+            pacer: pacer.clone(),
             pool,
             connection: None,
             hub,
@@ -84,65 +87,79 @@ impl WriterHandle {
             next_sequence: HashMap::new(),
         };
         tokio::spawn(writer.run(receiver, notice_receiver));
-        Self { queue, notices }
+        Self { queue, notices, pacer }
     }
 
     /// Whether a member's send would be refused right now (the queue is full): checked before the service
-    /// decides anything for the send (its frame has been read and parsed by then, which is most of what a refusal
-    /// still costs; BENCHMARKS.md).
+    /// decides anything for the send, so a refusal costs no roster lookup, no parse of the body, no allocation
+    /// of a draft.
     pub fn saturated(&self) -> bool {
         self.queue.capacity() == 0
     }
 
-    /// Stores `message` (and its `companions`, in the same channel and transaction) and returns once they are
-    /// committed (or refused).
-    pub async fn submit(&self, message: NewMessage, companions: Vec<NewMessage>) -> Result<Outcome, Problem> {
-        self.enqueue(message, companions, false).await
-    }
-
-    /// Stores a system notice (no sender; keyed by its `client_message_id`, so posting it again is a
-    /// duplicate), whether or not the room is open for members' posts.
-    pub async fn submit_notice(&self, message: NewMessage) -> Result<Outcome, Problem> {
-        self.enqueue(message, Vec::new(), true).await
-    }
-
-    async fn enqueue(
-        &self,
-        message: NewMessage,
-        companions: Vec<NewMessage>,
-        notice: bool,
-    ) -> Result<Outcome, Problem> {
+    /// Puts `message` (and its `companions`, in the same channel and transaction) in the writer's queue, or
+    /// refuses it at once with `overloaded` when the queue is full. Returns without waiting for the commit, so
+    /// a connection can read its next frame meanwhile; the order sends are taken in is the order they are stored.
+    pub fn take(&self, message: NewMessage, companions: Vec<NewMessage>) -> Result<Taken, Problem> {
         let (reply, answer) = oneshot::channel();
         let draft = Draft {
             message,
             companions,
-            notice,
+            notice: false,
         };
-        if notice {
-            self.notices.send((draft, reply)).await.or_internal()?;
-        } else {
-            match self.queue.try_send((draft, reply)) {
-                Ok(()) => {}
-                Err(mpsc::error::TrySendError::Full(_)) => return Err(overloaded()),
-                Err(mpsc::error::TrySendError::Closed(_)) => return Err(internal("the chat writer has stopped")),
-            }
+        match self.queue.try_send((draft, reply)) {
+            Ok(()) => Ok(Taken(answer)),
+            Err(mpsc::error::TrySendError::Full(_)) => Err(self.refusal()),
+            Err(mpsc::error::TrySendError::Closed(_)) => Err(internal("the chat writer has stopped")),
         }
-        answer.await.or_internal()?
+    }
+
+    /// The refusal of a member's send while the queue is full, with the send's own place in the line of
+    /// refused sends as its wait.
+    pub fn refusal(&self) -> Problem {
+        let queued = self.queue.max_capacity() - self.queue.capacity();
+        Problem::new(
+            ErrorCode::Overloaded,
+            "The server is busy and did not take this message.",
+            "It is sent again by itself in a moment; nothing is lost.",
+        )
+        .retry_after(self.pacer.wait(queued))
+    }
+
+    /// Stores `message` and its `companions` and returns once they are committed (or refused).
+    pub async fn submit(&self, message: NewMessage, companions: Vec<NewMessage>) -> Result<Outcome, Problem> {
+        self.take(message, companions)?.committed().await
+    }
+
+    /// Stores a system notice (no sender; keyed by its `client_message_id`, so posting it again is a
+    /// duplicate), whether or not the room is open for members' posts. Waits for room in its own queue instead
+    /// of being refused.
+    pub async fn submit_notice(&self, message: NewMessage) -> Result<Outcome, Problem> {
+        let (reply, answer) = oneshot::channel();
+        let draft = Draft {
+            message,
+            companions: Vec::new(),
+            notice: true,
+        };
+        self.notices.send((draft, reply)).await.or_internal()?;
+        Taken(answer).committed().await
     }
 }
 
-/// The refusal of a send that found the writer's queue full.
-pub fn overloaded() -> Problem {
-    Problem::new(
-        ErrorCode::Overloaded,
-        "The server is busy and did not take this message.",
-        "It is sent again by itself in a moment; nothing is lost.",
-    )
-    .retry_after(RETRY_AFTER)
+/// A send in the writer's queue.
+pub struct Taken(oneshot::Receiver<Result<Outcome, Problem>>);
+
+impl Taken {
+    /// What became of the send, once its transaction committed (or failed).
+    pub async fn committed(self) -> Result<Outcome, Problem> {
+        self.0.await.or_internal()?
+    }
 }
 
 struct Writer {
     pool: Pool,
+    /// Told how fast batches commit, to space the refused sends' returns.
+    pacer: Arc<Pacer>,
     /// The writer's own connection, kept between batches. SQLite empties a connection's page cache whenever
     /// another connection wrote since its last transaction, so a writer that took whichever pooled connection
     /// was free found the B-tree pages it just wrote gone and read them back from the OS on every batch.
@@ -180,7 +197,11 @@ impl Writer {
                 continue;
             }
             let (drafts, replies): (Vec<Draft>, Vec<Reply>) = std::mem::take(&mut batch).into_iter().unzip();
-            match self.store(drafts).await {
+            let rows = drafts.len();
+            let started = std::time::Instant::now();
+            let stored = self.store(drafts).await;
+            self.pacer.committed(rows, started.elapsed());
+            match stored {
                 Ok(results) => {
                     for (reply, result) in replies.into_iter().zip(results) {
                         match result {

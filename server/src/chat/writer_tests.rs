@@ -20,7 +20,8 @@ fn draft_message(n: usize) -> NewMessage {
 }
 
 /// With the writer stuck (its database connection held elsewhere), sends beyond the queue are refused at
-/// once with `overloaded` and a retry-after, instead of waiting behind the backlog.
+/// once with `overloaded` and a retry-after, instead of waiting behind the backlog; each refusal gets a later
+/// place in the line than the one before, so the retries do not come back together.
 #[tokio::test]
 async fn a_full_queue_refuses_sends_at_once() {
     let pool = crate::store::connect_in_memory().await.unwrap();
@@ -37,12 +38,13 @@ async fn a_full_queue_refuses_sends_at_once() {
         .collect();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let mut refused = 0;
+    let mut waits = Vec::new();
     let mut waiting = Vec::new();
     for task in tasks {
         if task.is_finished() {
             let problem = task.await.unwrap().unwrap_err();
             assert_eq!(problem.code, ErrorCode::Overloaded, "{problem:?}");
-            assert_eq!(problem.retry_after_ms, Some(250));
+            waits.push(problem.retry_after_ms.expect("a refusal says when to come back"));
             refused += 1;
         } else {
             waiting.push(task);
@@ -52,6 +54,13 @@ async fn a_full_queue_refuses_sends_at_once() {
     // which may have let as many more in.
     assert!((extra..=extra + MAX_BATCH).contains(&refused), "{refused} refused");
     assert!(waiting.len() >= QUEUE_DEPTH, "accepted sends wait for the writer");
+    // Half the full queue at the first assumed rate (5,000/s) is about 400 ms; the places then spread out.
+    let (first, last) = (waits.iter().min().unwrap(), waits.iter().max().unwrap());
+    assert!(*first >= 300, "{first} ms");
+    assert!(
+        last - first >= refused as u64 / 10,
+        "{refused} refusals spread over {first}..{last} ms"
+    );
     drop(held);
     for task in waiting {
         let answer = tokio::time::timeout(std::time::Duration::from_secs(30), task).await;

@@ -1,4 +1,5 @@
-//! One WebSocket connection: a reader loop that answers frames in order, and a writer task that drains the
+//! One WebSocket connection: a reader loop that answers frames as they come (a send's ack waits for its commit
+//! while later frames are read; acks leave in the order the sends came), and a writer task that drains the
 //! connection's bounded queue, writing every queued frame before one flush when the socket falls behind.
 //!
 //! Generic over `Sink`/`Stream` so tests can drive it without a network.
@@ -6,17 +7,19 @@
 use crate::auth::sockets::SocketPass;
 use crate::auth::Login;
 use crate::chat::hub::{encode, ConnectionId, Frame, Subscriber};
-use crate::chat::{ChatService, SendRequest};
+use crate::chat::{ChatService, SendAnswer, SendRequest};
 use app::domain::frames::{ClientFrame, ServerFrame};
 use app::domain::ids::ChannelId;
 use app::domain::validate::FRAME_MAX_BYTES;
 use app::domain::views::UserSummary;
 use app::domain::{ErrorCode, Problem};
 use axum::extract::ws::{CloseFrame, Message as WsMessage};
+use futures::future::BoxFuture;
+use futures::stream::FuturesOrdered;
 use futures::{Sink, SinkExt, Stream, StreamExt};
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, Notify};
 
 /// Frames that may wait for a slow socket before the connection is closed as a slow consumer.
@@ -27,6 +30,14 @@ pub const CLOSE_SLOW_CONSUMER: u16 = 4008;
 pub const CLOSE_SESSION_ENDED: u16 = 4001;
 /// Close code for a frame larger than the transport reads (RFC 6455's "message too big").
 pub const CLOSE_TOO_BIG: u16 = 1009;
+/// Sends of one socket waiting for their commit at once; beyond this the socket is not read until one is
+/// answered (the client's next frames wait in its own buffers).
+pub const SENDS_IN_FLIGHT: usize = 32;
+/// How long a socket's other sends stay refused behind a refused one that does not come back: this many times
+/// its wait, and at least [`HELD_AT_LEAST`] (a client that gave the refused send up is not stuck for long).
+const HELD_WAITS: u32 = 4;
+/// The shortest such hold.
+const HELD_AT_LEAST: Duration = Duration::from_secs(2);
 /// How long a closing connection's writer may take to flush what is queued and say goodbye.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
 
@@ -59,7 +70,10 @@ where
         overflow: Arc::new(Notify::new()),
         joined: HashSet::new(),
         pass,
+        behind_refusal: None,
     };
+    // Acks of sends being committed, in the order the sends were read.
+    let mut committing: Committing = FuturesOrdered::new();
     let overflow = connection.overflow.clone();
     let revoked = revocation.ended();
     tokio::pin!(revoked);
@@ -68,9 +82,14 @@ where
     tokio::pin!(expired);
     let reason = loop {
         tokio::select! {
-            incoming = stream.next() => match incoming {
+            Some(answer) = committing.next(), if !committing.is_empty() => {
+                if !connection.reply(&answer).await {
+                    break None;
+                }
+            }
+            incoming = stream.next(), if committing.len() < SENDS_IN_FLIGHT => match incoming {
                 Some(Ok(WsMessage::Text(text))) => {
-                    if !connection.handle_text(text.as_str()).await {
+                    if !connection.handle_text(text.as_str(), &mut committing).await {
                         break None;
                     }
                 }
@@ -160,7 +179,14 @@ struct Connection {
     joined: HashSet<ChannelId>,
     /// The user's send budget (shared by all their sockets); dropping it frees this socket's place.
     pass: SocketPass,
+    /// The last send refused with a wait (its key, until when, the refusal): the socket's other sends are
+    /// refused the same way until it comes back, so a client that had sent more before hearing of the refusal
+    /// cannot get them stored ahead of it.
+    behind_refusal: Option<(String, Instant, Problem)>,
 }
+
+/// The acks of a socket's sends being committed, in the order the sends were read.
+type Committing = FuturesOrdered<BoxFuture<'static, ServerFrame>>;
 
 /// When a login session's sockets must close: its expiry, as an instant of the runtime's clock.
 fn expiry_of(login: &Login) -> tokio::time::Instant {
@@ -183,8 +209,9 @@ fn too_big<E: std::error::Error + 'static>(error: &E) -> bool {
 }
 
 impl Connection {
-    /// Answers one text frame. Returns false when the connection should end (its writer is gone).
-    async fn handle_text(&mut self, text: &str) -> bool {
+    /// Answers one text frame; a send that went to the writer adds its ack to `committing`. Returns false when
+    /// the connection should end (its writer is gone).
+    async fn handle_text(&mut self, text: &str, committing: &mut Committing) -> bool {
         if text.len() > FRAME_MAX_BYTES {
             let problem = Problem::new(
                 ErrorCode::FrameTooLarge,
@@ -223,20 +250,27 @@ impl Connection {
                 body,
                 hints,
             } => {
-                let answer = match self.pass.take_send() {
-                    Err(problem) => Err(problem),
-                    Ok(()) => {
-                        let request = SendRequest {
-                            channel_id: channel_id.clone(),
-                            client_message_id: client_message_id.clone(),
-                            body,
-                            hints,
-                        };
-                        self.chat.send(&self.user, request).await
-                    }
+                let request = SendRequest {
+                    channel_id: channel_id.clone(),
+                    client_message_id: client_message_id.clone(),
+                    body,
+                    hints,
                 };
-                let frame = answer.unwrap_or_else(|p| ServerFrame::error(p, Some(client_message_id), Some(channel_id)));
-                self.reply(&frame).await
+                match self.begin_send(request).await {
+                    Ok(SendAnswer::Now(frame)) => self.reply(&frame).await,
+                    Ok(SendAnswer::Committing(pending)) => {
+                        committing.push_back(Box::pin(async move {
+                            pending.answer().await.unwrap_or_else(|problem| {
+                                ServerFrame::error(problem, Some(client_message_id), Some(channel_id))
+                            })
+                        }));
+                        true
+                    }
+                    Err(problem) => {
+                        self.reply(&ServerFrame::error(problem, Some(client_message_id), Some(channel_id)))
+                            .await
+                    }
+                }
             }
             ClientFrame::HistoryBefore {
                 channel_id,
@@ -276,6 +310,32 @@ impl Connection {
             }
             ClientFrame::Ping { nonce } => self.reply(&ServerFrame::Pong { nonce }).await,
         }
+    }
+
+    /// A send through the user's budget and the chat service, kept in order behind a refused send: while one
+    /// waits out its retry time, the socket's other sends are refused the same way.
+    async fn begin_send(&mut self, request: SendRequest) -> Result<SendAnswer, Problem> {
+        if let Some((key, until, refusal)) = &self.behind_refusal {
+            let now = Instant::now();
+            if now >= *until || *key == request.client_message_id {
+                self.behind_refusal = None;
+            } else {
+                return Err(refusal.clone());
+            }
+        }
+        let key = request.client_message_id.clone();
+        let begun = match self.pass.take_send() {
+            Err(problem) => Err(problem),
+            Ok(()) => self.chat.begin_send(&self.user, request).await,
+        };
+        if let Err(refusal) = &begun {
+            if let Some(wait) = refusal.retry_after_ms {
+                // Until the refused send comes back; a client that gave it up is let through after a while.
+                let hold = (Duration::from_millis(wait) * HELD_WAITS).max(HELD_AT_LEAST);
+                self.behind_refusal = Some((key, Instant::now() + hold, refusal.clone()));
+            }
+        }
+        begun
     }
 
     /// Subscribes, answers `chat.joined`, then replays what the client missed (or sends the latest page).
@@ -329,61 +389,5 @@ impl Connection {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::pin::Pin;
-    use std::sync::Mutex;
-    use std::task::{Context, Poll};
-
-    /// A sink that records what was written and how often it was flushed.
-    #[derive(Default, Clone)]
-    struct Recorder {
-        written: Arc<Mutex<(Vec<String>, usize)>>,
-    }
-
-    impl Sink<WsMessage> for Recorder {
-        type Error = std::convert::Infallible;
-
-        fn poll_ready(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-            Poll::Ready(Ok(()))
-        }
-
-        fn start_send(self: Pin<&mut Self>, item: WsMessage) -> Result<(), Self::Error> {
-            if let WsMessage::Text(text) = item {
-                self.written.lock().unwrap().0.push(text.to_string());
-            }
-            Ok(())
-        }
-
-        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-            self.written.lock().unwrap().1 += 1;
-            Poll::Ready(Ok(()))
-        }
-
-        fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-            Poll::Ready(Ok(()))
-        }
-    }
-
-    #[tokio::test]
-    async fn an_ack_queued_right_after_the_message_goes_out_in_the_same_write() {
-        let sink = Recorder::default();
-        let written = sink.written.clone();
-        let (queue, outgoing) = mpsc::channel(8);
-        let (_keep_open, close) = oneshot::channel();
-        let writer = tokio::spawn(write_frames(sink, outgoing, close));
-        tokio::task::yield_now().await;
-        // The chat writer queues the sender's own copy, then wakes the sender's reader, which queues the ack.
-        queue.try_send(Frame::from("message")).unwrap();
-        let reader = queue.clone();
-        tokio::spawn(async move { reader.send(Frame::from("ack")).await.unwrap() });
-        for _ in 0..10 {
-            tokio::task::yield_now().await;
-        }
-        let (frames, flushes) = written.lock().unwrap().clone();
-        assert_eq!(frames, ["message", "ack"]);
-        assert_eq!(flushes, 1, "message and ack should leave in one write");
-        drop(queue);
-        writer.await.unwrap();
-    }
-}
+#[path = "connection_tests.rs"]
+mod tests;

@@ -14,12 +14,22 @@ fn messages(frames: &[Value]) -> Vec<&Value> {
     frames.iter().filter(|f| f["type"] == "chat.message").collect()
 }
 
-/// Sends every `(key, body)` without waiting, then a public `END`, and returns all frames up to that `END`.
+/// Sends every `(key, body)` without waiting, then a public `END`, and returns all frames up to that `END` and
+/// the answers to every send (a send's ack may come after later messages: the socket reads on while it commits).
 async fn fire(client: &mut Client, channel: &app::domain::ids::ChannelId, sends: &[(&str, &str)]) -> Vec<Value> {
     for (key, body) in sends.iter().chain([&("end", "END")]) {
         client.post(channel, key, body).await;
     }
-    client.until_message("END").await
+    let mut frames = client.until_message("END").await;
+    let answered = |frames: &[Value], key: &str| {
+        frames
+            .iter()
+            .any(|f| f["client_message_id"] == key && f["type"] != "chat.message")
+    };
+    while !sends.iter().all(|(key, _)| answered(&frames, key)) {
+        frames.push(client.next().await);
+    }
+    frames
 }
 
 /// The answer (ack, notice or error) to the send `key` among `frames`.
