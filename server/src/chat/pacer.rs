@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 const FIRST_RATE: f64 = 5_000.0;
 /// How much of each new measurement the rate takes in (an exponential moving average over batches).
 const RATE_WEIGHT: f64 = 0.3;
+/// The smallest batch whose commit says something about the writer's capacity: a quiet writer commits one
+/// row at a time, and its rate then says how little it was asked, not how much it can do.
+const TELLING_BATCH: usize = 64;
 /// The longest wait given: a line longer than this is not kept, the client comes back and asks again.
 const LONGEST_WAIT: Duration = Duration::from_secs(20);
 
@@ -40,9 +43,10 @@ impl Default for Pacer {
 }
 
 impl Pacer {
-    /// The writer committed `rows` in `took`: the rate moves toward what that batch showed.
+    /// The writer committed `rows` in `took`: the rate moves toward what that batch showed (batches too small
+    /// to tell are left out).
     pub fn committed(&self, rows: usize, took: Duration) {
-        if rows == 0 || took.is_zero() {
+        if rows < TELLING_BATCH || took.is_zero() {
             return;
         }
         let measured = rows as f64 / took.as_secs_f64();
@@ -67,6 +71,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_quiet_writer_does_not_make_the_line_slow() {
+        let pacer = Pacer::default();
+        let before = pacer.wait(1_000);
+        for _ in 0..100 {
+            pacer.committed(1, Duration::from_millis(5));
+        }
+        let after = pacer.wait(1_000);
+        // Single rows at 200/s would have said "200 a second" and made the wait 2.5 s.
+        assert!(after < before + Duration::from_millis(5), "{before:?} then {after:?}");
+    }
+
+    #[test]
     fn refusals_get_places_one_commit_apart_after_half_the_queue() {
         let pacer = Pacer::default();
         for _ in 0..20 {
@@ -89,7 +105,7 @@ mod tests {
     #[test]
     fn the_line_never_promises_more_than_the_longest_wait() {
         let pacer = Pacer::default();
-        pacer.committed(1, Duration::from_secs(10));
+        pacer.committed(100, Duration::from_secs(10));
         let waits: Vec<Duration> = (0..1_000).map(|_| pacer.wait(1_000_000)).collect();
         assert!(waits.iter().all(|wait| *wait <= LONGEST_WAIT));
     }
