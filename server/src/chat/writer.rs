@@ -6,16 +6,11 @@
 //! Each send is answered only after its transaction commits; then the message is handed to the hub.
 
 use super::hub::Hub;
-use super::journal;
 use super::pacer::Pacer;
 use crate::game::GameAuthority;
-use crate::store::{internal, now_ms, OrInternal, Pool};
-use app::domain::ids::{ChannelId, MessageId};
+use crate::store::{internal, OrInternal, Pool};
 use app::domain::message::{Message, NewMessage};
 use app::domain::{ErrorCode, Problem};
-use sqlx::pool::PoolConnection;
-use sqlx::{Connection, Sqlite};
-use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -78,14 +73,7 @@ impl WriterHandle {
         let (queue, receiver) = mpsc::channel(QUEUE_DEPTH);
         let (notices, notice_receiver) = mpsc::channel(NOTICE_QUEUE_DEPTH);
         let pacer = Arc::new(Pacer::default());
-        let writer = Writer {
-            pacer: pacer.clone(),
-            pool,
-            connection: None,
-            hub,
-            game,
-            next_sequence: HashMap::new(),
-        };
+        let writer = Writer::new(pool, pacer.clone(), hub, game);
         tokio::spawn(writer.run(receiver, notice_receiver));
         Self { queue, notices, pacer }
     }
@@ -156,251 +144,9 @@ impl Taken {
     }
 }
 
-struct Writer {
-    pool: Pool,
-    /// Told how fast batches commit, to space the refused sends' returns.
-    pacer: Arc<Pacer>,
-    /// The writer's own connection, kept between batches. SQLite empties a connection's page cache whenever
-    /// another connection wrote since its last transaction, so a writer that took whichever pooled connection
-    /// was free found the B-tree pages it just wrote gone and read them back from the OS on every batch.
-    connection: Option<PoolConnection<Sqlite>>,
-    hub: Arc<Hub>,
-    game: Arc<dyn GameAuthority>,
-    /// The next sequence id of each channel written since start (read from the database on first use, and
-    /// forgotten after a failed commit).
-    next_sequence: HashMap<ChannelId, i64>,
-}
-
-impl Writer {
-    async fn run(mut self, mut sends: mpsc::Receiver<(Draft, Reply)>, mut notices: mpsc::Receiver<(Draft, Reply)>) {
-        let mut batch = Vec::with_capacity(MAX_BATCH);
-        let mut notices_open = true;
-        loop {
-            // The first item of a batch, from either queue; then whatever else is already waiting.
-            tokio::select! {
-                biased;
-                notice = notices.recv(), if notices_open => match notice {
-                    Some(item) => batch.push(item),
-                    None => notices_open = false,
-                },
-                received = sends.recv_many(&mut batch, MAX_BATCH) => if received == 0 { break },
-            }
-            while batch.len() < MAX_BATCH {
-                let Ok(item) = notices.try_recv() else { break };
-                batch.push(item);
-            }
-            while batch.len() < MAX_BATCH {
-                let Ok(item) = sends.try_recv() else { break };
-                batch.push(item);
-            }
-            if batch.is_empty() {
-                continue;
-            }
-            let (drafts, replies): (Vec<Draft>, Vec<Reply>) = std::mem::take(&mut batch).into_iter().unzip();
-            let rows = drafts.len();
-            let started = std::time::Instant::now();
-            let stored = self.store(drafts).await;
-            self.pacer.committed(rows, started.elapsed());
-            match stored {
-                Ok(results) => {
-                    for (reply, result) in replies.into_iter().zip(results) {
-                        match result {
-                            // The room hears it first, so a sender's own copy is queued before its ack.
-                            Ok(Written::New(messages)) => {
-                                for message in &messages {
-                                    self.hub.publish_message(message);
-                                }
-                                let seen = &messages[messages.len() - 1];
-                                let _ = reply.send(Ok(Outcome::Stored {
-                                    message_id: seen.message_id.to_string(),
-                                    sequence_id: seen.sequence_id,
-                                }));
-                            }
-                            Ok(Written::Answered(outcome)) => {
-                                let _ = reply.send(Ok(outcome));
-                            }
-                            Err(problem) => {
-                                let _ = reply.send(Err(problem));
-                            }
-                        }
-                    }
-                }
-                Err(error) => {
-                    self.next_sequence.clear();
-                    self.connection = None;
-                    let problem = internal(error);
-                    for reply in replies {
-                        let _ = reply.send(Err(problem.clone()));
-                    }
-                }
-            }
-        }
-    }
-
-    /// Stores a batch in one transaction with a handful of statements, whatever its size: members' posts to a
-    /// closed session room are refused (notices are not), keys already stored (or earlier in the batch) are
-    /// answered with the original, the rest get consecutive sequence ids and are inserted together. Messages of
-    /// session rooms are recorded in the game journal in the same transaction.
-    async fn store(&mut self, drafts: Vec<Draft>) -> Result<Vec<Result<Written, Problem>>, sqlx::Error> {
-        let connection = match self.connection.take() {
-            Some(connection) => connection,
-            None => writer_connection(&self.pool).await?,
-        };
-        let connection = self.connection.insert(connection);
-        let mut tx = connection.begin_with("BEGIN IMMEDIATE").await?;
-        let mut channels: Vec<ChannelId> = drafts.iter().map(|d| d.message.channel_id.clone()).collect();
-        channels.sort_unstable();
-        channels.dedup();
-        let channels: Vec<&ChannelId> = channels.iter().collect();
-        let rooms = self
-            .game
-            .room_states(&mut tx, &channels)
-            .await
-            .map_err(|problem| sqlx::Error::Protocol(format!("room states: {problem}")))?;
-        let unknown: Vec<&ChannelId> = channels
-            .iter()
-            .copied()
-            .filter(|channel| !self.next_sequence.contains_key(*channel))
-            .collect();
-        if !unknown.is_empty() {
-            let latest = journal::latest_sequences(&mut tx, &unknown).await?;
-            for channel in unknown {
-                let next = latest.get(channel).copied().unwrap_or(0) + 1;
-                self.next_sequence.insert(channel.clone(), next);
-            }
-        }
-        let closed = |draft: &Draft| {
-            rooms
-                .get(&draft.message.channel_id)
-                .map(|session| &session.room)
-                .filter(|room| !draft.notice && !room.status.allows_posting())
-                .map(|room| session_not_active(room.status.closed_reason()))
-        };
-        let keys: Vec<journal::Key> = drafts
-            .iter()
-            .filter(|draft| closed(draft).is_none())
-            .filter_map(|draft| member_key(&draft.message))
-            .collect();
-        let taken = journal::stored_keys(&mut tx, &keys).await?;
-        let mut batch_keys: HashMap<journal::Key, (String, i64)> = HashMap::new();
-        let mut notices_taken: HashMap<(ChannelId, String), (String, i64)> = HashMap::new();
-        let sent_at = now_ms();
-        let mut results = Vec::with_capacity(drafts.len());
-        for draft in drafts {
-            if let Some(problem) = closed(&draft) {
-                results.push(Err(problem));
-                continue;
-            }
-            let channel = draft.message.channel_id.clone();
-            let key = member_key(&draft.message);
-            // Keys seen earlier in this batch already name what their sender sees; keys found in the database
-            // name the original message, so a blind roll's answer moves on to its companion notice.
-            let (earlier, from_database) = match (
-                &key,
-                draft.message.sender_id.is_none(),
-                &draft.message.client_message_id,
-            ) {
-                (Some(key), _, _) => match batch_keys.get(key) {
-                    Some(found) => (Some(found.clone()), false),
-                    None => (taken.get(key).cloned(), true),
-                },
-                // A system notice, keyed per channel; notices are rare, so one lookup each.
-                (None, true, Some(id)) => match notices_taken.get(&(channel.clone(), id.clone())) {
-                    Some(found) => (Some(found.clone()), false),
-                    None => (journal::find_by_client_id(&mut tx, &channel, None, id).await?, true),
-                },
-                _ => (None, false),
-            };
-            if let Some((mut message_id, mut sequence_id)) = earlier {
-                if from_database && !draft.companions.is_empty() {
-                    // The companions were stored right after the original, in the same transaction.
-                    sequence_id += draft.companions.len() as i64;
-                    message_id = journal::id_at(&mut tx, &channel, sequence_id)
-                        .await?
-                        .ok_or(sqlx::Error::RowNotFound)?;
-                }
-                results.push(Ok(Written::Answered(Outcome::Duplicate {
-                    message_id,
-                    sequence_id,
-                })));
-                continue;
-            }
-            let next = self.next_sequence.entry(channel).or_insert(1);
-            let mut stored = Vec::with_capacity(1 + draft.companions.len());
-            for part in std::iter::once(draft.message).chain(draft.companions) {
-                stored.push(part.stored(MessageId::generate(), *next, sent_at));
-                *next += 1;
-            }
-            let seen = &stored[stored.len() - 1];
-            let seen = (seen.message_id.to_string(), seen.sequence_id);
-            match (key, &stored[0].client_message_id) {
-                (Some(key), _) => {
-                    batch_keys.insert(key, seen);
-                }
-                (None, Some(id)) if stored[0].sender_id.is_none() => {
-                    notices_taken.insert((stored[0].channel_id.clone(), id.clone()), seen);
-                }
-                _ => {}
-            }
-            results.push(Ok(Written::New(stored)));
-        }
-        let rows: Vec<&Message> = stored(&results).collect();
-        journal::insert_many(&mut tx, &rows).await?;
-        self.game
-            .record_in_game(&mut tx, &rooms, &rows)
-            .await
-            .map_err(|problem| sqlx::Error::Protocol(format!("game journal: {problem}")))?;
-        tx.commit().await?;
-        if self.pool.options().get_max_connections() <= 1 {
-            // A pool of one connection (an in-memory database) cannot spare one for the writer alone.
-            self.connection = None;
-        }
-        Ok(results)
-    }
-}
-
-/// A pooled connection for the writer, with a page cache large enough for the hot ends of every busy
-/// channel's B-trees, and temporary storage in memory: each multi-row insert inside the batch's transaction
-/// keeps a statement journal (so a failing statement could be undone alone), which spilled past 64 KiB into a
-/// temporary file that every batch wrote to (4% of the core in the durable-sends profile, BENCHMARKS.md).
-async fn writer_connection(pool: &Pool) -> Result<PoolConnection<Sqlite>, sqlx::Error> {
-    let mut connection = pool.acquire().await?;
-    sqlx::query("PRAGMA cache_size = -65536")
-        .execute(&mut *connection)
-        .await?;
-    sqlx::query("PRAGMA temp_store = MEMORY")
-        .execute(&mut *connection)
-        .await?;
-    Ok(connection)
-}
-
-/// The messages a batch stored, in order.
-fn stored(results: &[Result<Written, Problem>]) -> impl Iterator<Item = &Message> {
-    results
-        .iter()
-        .filter_map(|result| match result {
-            Ok(Written::New(messages)) => Some(messages.iter()),
-            _ => None,
-        })
-        .flatten()
-}
-
-/// A member's idempotency key (system notices have no sender and are keyed per channel instead).
-fn member_key(message: &NewMessage) -> Option<journal::Key> {
-    Some((
-        message.channel_id.clone(),
-        message.sender_id.clone()?,
-        message.client_message_id.clone()?,
-    ))
-}
-
-fn session_not_active(reason: Option<&str>) -> Problem {
-    Problem::new(
-        ErrorCode::SessionNotActive,
-        reason.unwrap_or("The session is not active."),
-        "Wait for the GM to start or resume the session.",
-    )
-}
+#[path = "writer_task.rs"]
+mod task;
+use task::Writer;
 
 #[cfg(test)]
 #[path = "writer_tests.rs"]

@@ -1,8 +1,9 @@
 //! Tests of the chat writer: its connection settings and how it refuses sends when its queue is full.
+use super::task::writer_connection;
 use super::*;
 use app::domain::actor::Actor;
 use app::domain::audience::Audience;
-use app::domain::ids::UserId;
+use app::domain::ids::{ChannelId, UserId};
 use app::domain::message::MessageKind;
 
 fn draft_message(n: usize) -> NewMessage {

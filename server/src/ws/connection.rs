@@ -73,7 +73,7 @@ where
         behind_refusal: None,
     };
     // Acks of sends being committed, in the order the sends were read.
-    let mut committing: Committing = FuturesOrdered::new();
+    let mut committing: AwaitingCommit = FuturesOrdered::new();
     let overflow = connection.overflow.clone();
     let revoked = revocation.ended();
     tokio::pin!(revoked);
@@ -186,7 +186,7 @@ struct Connection {
 }
 
 /// The acks of a socket's sends being committed, in the order the sends were read.
-type Committing = FuturesOrdered<BoxFuture<'static, ServerFrame>>;
+type AwaitingCommit = FuturesOrdered<BoxFuture<'static, ServerFrame>>;
 
 /// When a login session's sockets must close: its expiry, as an instant of the runtime's clock.
 fn expiry_of(login: &Login) -> tokio::time::Instant {
@@ -211,7 +211,7 @@ fn too_big<E: std::error::Error + 'static>(error: &E) -> bool {
 impl Connection {
     /// Answers one text frame; a send that went to the writer adds its ack to `committing`. Returns false when
     /// the connection should end (its writer is gone).
-    async fn handle_text(&mut self, text: &str, committing: &mut Committing) -> bool {
+    async fn handle_text(&mut self, text: &str, committing: &mut AwaitingCommit) -> bool {
         if text.len() > FRAME_MAX_BYTES {
             let problem = Problem::new(
                 ErrorCode::FrameTooLarge,
