@@ -3,15 +3,17 @@
 # given server binary (built beforehand, e.g. from an older commit), for alternating A/B runs on the same
 # machine. Needs the release load generator (cargo build --release -p bench) and target/site. Reports go to
 # target/bench-ab/NAME-SCENARIO.json. Each socket keeps one send unanswered, as the browser does (BENCH_WINDOW=0:
-# every send on the wire at its time).
+# every send on the wire at its time). Durable: BENCH_RATES (the ramp), BENCH_SECONDS (per step, default 5) and
+# BENCH_BACKLOG (older messages seeded in every room first, default 200, where the binary can seed them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="$1"; name="$2"; scenario="$3"
 out=target/bench-ab; mkdir -p $out
 dir=$out/db-$name; rm -rf $dir; mkdir -p $dir
 ulimit -n "$(ulimit -Hn)"
-if [ "$scenario" = fanout ]; then rooms=1250; members=8; args="--rates 2000 --seconds 10 --connect-concurrency 256"; else rooms=2500; members=2; args="--rates ${BENCH_RATES:-5000,10000,20000,30000} --seconds 5 --drain-seconds 90 --connect-concurrency 256"; fi
-$bin seed --database-url "sqlite://$dir/t.db" --bench-rooms $rooms --bench-members $members --bench-out $out/plan-$name.json >/dev/null
+if [ "$scenario" = fanout ]; then rooms=1250; members=8; args="--rates 2000 --seconds 10 --connect-concurrency 256"; else rooms=2500; members=2; args="--rates ${BENCH_RATES:-5000,10000,20000,30000,36000} --seconds ${BENCH_SECONDS:-5} --drain-seconds 90 --connect-concurrency 256"; fi
+backlog=""; [ "$scenario" = durable ] && $bin seed --help | grep -q bench-backlog && backlog="--bench-backlog ${BENCH_BACKLOG:-200}"
+$bin seed --database-url "sqlite://$dir/t.db" --bench-rooms $rooms --bench-members $members $backlog --bench-out $out/plan-$name.json >/dev/null
 extra=""; $bin serve --help | grep -q max-sockets-per-ip && extra="--max-sockets-per-ip 0"
 LEPTOS_SITE_ROOT=target/site taskset -c 0 $bin serve --database-url "sqlite://$dir/t.db" --addr 127.0.0.1:3200 $extra >$out/$name.log 2>&1 &
 pid=$!

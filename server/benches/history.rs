@@ -30,9 +30,17 @@ async fn main() {
     let seeding = Instant::now();
     let pool = server::store::connect_for_seeding(&url).await.expect("database");
     server::store::migrate(&pool).await.expect("migrations");
-    let plan = server::seed_bench::load_plan(&pool, 1, 8, messages)
-        .await
-        .expect("seed");
+    let plan = server::seed_bench::load_plan(
+        &pool,
+        1,
+        8,
+        server::seed_bench::Backlog {
+            first_room: messages,
+            every_room: 0,
+        },
+    )
+    .await
+    .expect("seed");
     pool.close().await;
     println!("seeded {messages} messages in {:.1} s", seeding.elapsed().as_secs_f64());
 

@@ -72,6 +72,10 @@ pub struct SeedArgs {
     /// Older messages to put in the first load-test room (for the history benchmark).
     #[arg(long, default_value_t = 0)]
     pub bench_history: usize,
+    /// Older messages to put in every load-test room, so a durable run measures tables in the shape they have
+    /// in use rather than freshly empty ones.
+    #[arg(long, default_value_t = 0)]
+    pub bench_backlog: usize,
     /// Where to write the load plan (rooms, channels, members' login tokens) as JSON.
     #[arg(long)]
     pub bench_out: Option<std::path::PathBuf>,
@@ -98,7 +102,11 @@ pub async fn execute(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             if let (Some(rooms), Some(out)) = (args.bench_rooms, &args.bench_out) {
                 let pool = store::connect_for_seeding(&args.database.database_url).await?;
                 store::migrate(&pool).await?;
-                let plan = crate::seed_bench::load_plan(&pool, rooms, args.bench_members, args.bench_history).await?;
+                let backlog = crate::seed_bench::Backlog {
+                    first_room: args.bench_history,
+                    every_room: args.bench_backlog,
+                };
+                let plan = crate::seed_bench::load_plan(&pool, rooms, args.bench_members, backlog).await?;
                 std::fs::write(out, serde_json::to_vec(&plan)?)?;
                 println!(
                     "Wrote a load plan of {rooms} rooms of {} members to {}",

@@ -40,9 +40,21 @@ pub struct LoadMember {
     pub gm: bool,
 }
 
-/// Creates `rooms` campaigns of `members` members (one GM) with active sessions, and `history` older
-/// messages in the first room; game events so far are marked as told so no notices are posted during a run.
-pub async fn load_plan(pool: &Pool, rooms: usize, members: usize, history: usize) -> Result<LoadPlan, Problem> {
+/// Older messages to seed before a load run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Backlog {
+    /// Messages in the first room only (a long channel to page through, for the history benchmark).
+    pub first_room: usize,
+    /// Messages in every room. A fresh database is not the shape a table has in use: while channels hold only
+    /// a few messages each, many share a leaf of the channel-and-sequence index, so a commit rewrites far fewer
+    /// pages than it will once every channel's end has a leaf of its own. Through one durable run from empty,
+    /// acks per second fell by a quarter at a constant offered rate while that happened (BENCHMARKS.md).
+    pub every_room: usize,
+}
+
+/// Creates `rooms` campaigns of `members` members (one GM) with active sessions and the `backlog` of older
+/// messages; game events so far are marked as told so no notices are posted during a run.
+pub async fn load_plan(pool: &Pool, rooms: usize, members: usize, backlog: Backlog) -> Result<LoadPlan, Problem> {
     if rooms == 0 || members == 0 {
         return Err(Problem::invalid(
             "A load plan needs at least one room of at least one member.",
@@ -67,7 +79,8 @@ pub async fn load_plan(pool: &Pool, rooms: usize, members: usize, history: usize
         game.change_session(&gm.id, &session, SessionAction::Start).await?;
         let view = game.campaign_view(&gm.id, &campaign).await?;
         let channel = view.sessions[0].channel_id.clone();
-        if room == 0 && history > 0 {
+        let history = backlog.every_room + if room == 0 { backlog.first_room } else { 0 };
+        if history > 0 {
             backfill::backfill(pool, &channel, gm, history).await?;
         }
         plan.rooms.push(LoadRoom {

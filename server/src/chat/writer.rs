@@ -70,10 +70,20 @@ impl WriterHandle {
     /// Starts the writer over `pool`, delivering through `hub`, asking the game authority which rooms are
     /// open and recording in-game messages in its journal.
     pub fn new(pool: Pool, hub: Arc<Hub>, game: Arc<dyn GameAuthority>) -> Self {
+        Self::with_checkpoints(pool, hub, game, task::CHECKPOINT_EVERY)
+    }
+
+    /// The same, with the writer finishing a WAL checkpoint every `checkpoint_every` (tests shorten it).
+    pub(super) fn with_checkpoints(
+        pool: Pool,
+        hub: Arc<Hub>,
+        game: Arc<dyn GameAuthority>,
+        checkpoint_every: std::time::Duration,
+    ) -> Self {
         let (queue, receiver) = mpsc::channel(QUEUE_DEPTH);
         let (notices, notice_receiver) = mpsc::channel(NOTICE_QUEUE_DEPTH);
         let pacer = Arc::new(Pacer::default());
-        let writer = Writer::new(pool, pacer.clone(), hub, game);
+        let writer = Writer::new(pool, pacer.clone(), hub, game, checkpoint_every);
         tokio::spawn(writer.run(receiver, notice_receiver));
         Self { queue, notices, pacer }
     }

@@ -84,3 +84,57 @@ async fn the_writer_connection_keeps_temporary_storage_in_memory() {
         .unwrap();
     assert_eq!((temp_store, cache_size), (2, -65536), "2 is MEMORY");
 }
+
+/// A writer that never rests starts the WAL over by itself: with nothing else checkpointing, the WAL of 100
+/// batches stays a batch long when the writer finishes a checkpoint after each one, and keeps every frame
+/// when it does not.
+#[tokio::test]
+async fn the_writer_starts_the_wal_over_by_itself() {
+    let without = wal_frames_after_batches(std::time::Duration::from_secs(3_600)).await;
+    let with = wal_frames_after_batches(std::time::Duration::ZERO).await;
+    assert!(
+        without >= 200,
+        "the WAL holds every batch without checkpoints: {without} frames"
+    );
+    assert!(
+        with * 10 < without,
+        "the writer's checkpoints let the WAL start over: {with} vs {without} frames"
+    );
+}
+
+/// The frames in the WAL after 100 sends stored one batch at a time by a writer checkpointing every
+/// `checkpoint_every`, on a database without the background checkpointer.
+async fn wal_frames_after_batches(checkpoint_every: std::time::Duration) -> i64 {
+    let folder = std::env::temp_dir().join(format!(
+        "tabletalk-wal-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    let url = format!("sqlite://{}/t.db", folder.display());
+    let pool = crate::store::connect_without_checkpointer(&url).await.unwrap();
+    crate::store::migrate(&pool).await.unwrap();
+    let plan = crate::seed_bench::load_plan(&pool, 1, 1, crate::seed_bench::Backlog::default())
+        .await
+        .unwrap();
+    let room = &plan.rooms[0];
+    let sender = &room.members[0].user_id;
+    let game = Arc::new(crate::game::Game::new(pool.clone()));
+    let writer = WriterHandle::with_checkpoints(pool.clone(), Arc::new(Hub::default()), game, checkpoint_every);
+    for n in 0..100 {
+        let message = NewMessage {
+            channel_id: ChannelId::from(room.channel_id.as_str()),
+            actor: Actor::participant(sender, "gm"),
+            sender_id: Some(UserId::from(sender.as_str())),
+            ..draft_message(n)
+        };
+        writer.submit(message, Vec::new()).await.unwrap();
+    }
+    let (_, frames, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    drop(writer);
+    pool.close().await;
+    let _ = std::fs::remove_dir_all(&folder);
+    frames
+}

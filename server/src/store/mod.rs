@@ -17,6 +17,9 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/tabletalk.db";
 /// How often the background checkpointer copies committed WAL pages into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
 
+/// The size, in bytes, a WAL file is cut back to when it starts over.
+const WAL_SIZE_AT_REST: u64 = 64 * 1024 * 1024;
+
 /// Opens (creating if needed) the database at `url` and its folder, and starts its checkpointer.
 ///
 /// Commits never checkpoint by themselves (SQLite's default lets the commit that crosses 1,000 WAL pages copy
@@ -45,6 +48,13 @@ pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
     Ok(pool)
 }
 
+/// Opens the database as [`connect`] does but without its background checkpointer, for tests of what else
+/// checkpoints.
+#[cfg(test)]
+pub(crate) async fn connect_without_checkpointer(url: &str) -> Result<Pool, sqlx::Error> {
+    connect_with(url, SqliteSynchronous::Full, false).await
+}
+
 /// Opens the database for bulk seeding: commits are not synced one by one (WAL with `synchronous = NORMAL`
 /// stays consistent after a crash but may lose the last commits, and a crashed seed is simply run again).
 pub async fn connect_for_seeding(url: &str) -> Result<Pool, sqlx::Error> {
@@ -59,7 +69,11 @@ async fn connect_with(url: &str, synchronous: SqliteSynchronous, autocheckpoint:
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
     if !autocheckpoint {
-        options = options.pragma("wal_autocheckpoint", "0");
+        // The WAL file keeps its largest size when it starts over unless told otherwise; once a busy spell
+        // is over it shrinks back to this.
+        options = options
+            .pragma("wal_autocheckpoint", "0")
+            .pragma("journal_size_limit", WAL_SIZE_AT_REST.to_string());
     }
     if let Some(folder) = options.get_filename().parent() {
         if !folder.as_os_str().is_empty() {
