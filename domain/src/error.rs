@@ -58,6 +58,8 @@ pub enum ErrorCode {
     TooManyConnections,
     /// The server is busy and refused the request before doing anything; retry after `retry_after_ms`.
     Overloaded,
+    /// Something the server depends on (its database, its bus) cannot be reached right now; nothing was done.
+    Unavailable,
 }
 
 impl ErrorCode {
@@ -88,6 +90,7 @@ impl ErrorCode {
             Self::Network => "network",
             Self::TooManyConnections => "too_many_connections",
             Self::Overloaded => "overloaded",
+            Self::Unavailable => "unavailable",
         }
     }
 
@@ -112,7 +115,7 @@ impl ErrorCode {
             Self::RateLimited | Self::TooManyConnections => 429,
             Self::Internal => 500,
             Self::Network => 502,
-            Self::Overloaded => 503,
+            Self::Overloaded | Self::Unavailable => 503,
         }
     }
 }
@@ -187,6 +190,16 @@ impl Problem {
         Self::new(ErrorCode::Forbidden, message, "Ask a game master of this campaign.")
     }
 
+    /// A dependency of the server (named in `what`, such as "the database") cannot be reached; nothing was
+    /// done, and the same request may be sent again once it is back.
+    pub fn unavailable(what: &str) -> Self {
+        Self::new(
+            ErrorCode::Unavailable,
+            format!("The server cannot reach {what} right now; nothing was done."),
+            "Try again in a moment.",
+        )
+    }
+
     /// Something broke on the server; details are in the server log only.
     pub fn internal() -> Self {
         Self::new(
@@ -231,6 +244,7 @@ mod tests {
             ErrorCode::UnknownMention,
             ErrorCode::TooManyConnections,
             ErrorCode::Overloaded,
+            ErrorCode::Unavailable,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
@@ -244,6 +258,7 @@ mod tests {
         assert_eq!(ErrorCode::UsernameTaken.http_status(), 409);
         assert_eq!(ErrorCode::RateLimited.http_status(), 429);
         assert_eq!(ErrorCode::Overloaded.http_status(), 503);
+        assert_eq!(ErrorCode::Unavailable.http_status(), 503);
         assert_eq!(ErrorCode::Internal.http_status(), 500);
     }
 

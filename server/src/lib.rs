@@ -9,6 +9,7 @@
 //! - [`chat`]: channels' messages: one group-committing writer for all channels, the delivery hub, history.
 //! - [`store`]: the database pool and migrations.
 //! - [`seed`]: the demo campaign.
+//! - [`ops`]: `/healthz`, `/readyz` and `/metrics` (Prometheus), and the names of the figures kept.
 //! - [`state`]: [`AppState`], every service built once at start-up and shared by HTTP and the gateway.
 //!
 //! Start-up is testable: [`build_state`] then [`run`] on any listener (tests bind port 0).
@@ -21,6 +22,7 @@ pub mod cli;
 pub mod error;
 pub mod game;
 pub mod http;
+pub mod ops;
 pub mod seed;
 pub mod seed_bench;
 pub mod state;

@@ -25,11 +25,19 @@ pub struct AppState {
     pub chat: Arc<ChatService>,
     /// Whether cookies carry `Secure` (served over HTTPS).
     pub secure_cookies: bool,
+    /// The database every service uses, for asking whether it answers (`/readyz`).
+    pub pool: store::Pool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
+    }
+}
+
+impl FromRef<AppState> for store::Pool {
+    fn from_ref(state: &AppState) -> Self {
+        state.pool.clone()
     }
 }
 
@@ -51,13 +59,15 @@ pub fn build_state_with(
     secure_cookies: bool,
     sockets: SocketLimits,
 ) -> AppState {
+    crate::ops::install();
     let game = Game::new(pool.clone());
     let chat = ChatService::start(pool.clone(), Arc::new(game.clone()));
     AppState {
         leptos_options,
-        auth: AuthService::with_limits(pool, ThrottleLimits::default(), sockets),
+        auth: AuthService::with_limits(pool.clone(), ThrottleLimits::default(), sockets),
         game,
         chat,
         secure_cookies,
+        pool,
     }
 }

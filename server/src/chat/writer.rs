@@ -115,6 +115,7 @@ impl WriterHandle {
     /// The refusal of a member's send while the queue is full, with the send's own place in the line of
     /// refused sends as its wait.
     pub fn refusal(&self) -> Problem {
+        metrics::counter!(crate::ops::names::SENDS_REFUSED, "code" => "overloaded").increment(1);
         let queued = self.queue.max_capacity() - self.queue.capacity();
         Problem::new(
             ErrorCode::Overloaded,

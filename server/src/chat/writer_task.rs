@@ -6,6 +6,7 @@ use crate::chat::hub::Hub;
 use crate::chat::journal;
 use crate::chat::pacer::Pacer;
 use crate::game::GameAuthority;
+use crate::ops::names;
 use crate::store::{internal, now_ms, Pool};
 use app::domain::ids::{ChannelId, MessageId};
 use app::domain::message::{Message, NewMessage};
@@ -35,6 +36,27 @@ pub(super) struct Writer {
     last_checkpoint: Instant,
     /// How often it does.
     checkpoint_every: Duration,
+    /// Its figures for `/metrics`, looked up once.
+    figures: Figures,
+}
+
+/// The writer's handles on its figures (`ops::names`): looking a figure up by name costs a hash per call.
+struct Figures {
+    commit: metrics::Histogram,
+    batch_rows: metrics::Histogram,
+    ingested: metrics::Counter,
+    fanout: metrics::Histogram,
+}
+
+impl Figures {
+    fn new() -> Self {
+        Self {
+            commit: metrics::histogram!(names::COMMIT_LATENCY),
+            batch_rows: metrics::histogram!(names::BATCH_ROWS),
+            ingested: metrics::counter!(names::MESSAGES_INGESTED),
+            fanout: metrics::histogram!(names::FANOUT_LATENCY),
+        }
+    }
 }
 
 /// How often a writer that never rests copies the rest of the WAL into the database itself, so the WAL can
@@ -60,6 +82,7 @@ impl Writer {
             next_sequence: HashMap::new(),
             last_checkpoint: Instant::now(),
             checkpoint_every,
+            figures: Figures::new(),
         }
     }
 
@@ -97,14 +120,19 @@ impl Writer {
             let started = std::time::Instant::now();
             let stored = self.store(drafts).await;
             self.pacer.committed(rows, started.elapsed());
+            let committed = std::time::Instant::now();
             match stored {
                 Ok(results) => {
+                    self.figures.commit.record(millis(committed - started));
+                    self.figures.batch_rows.record(rows as f64);
+                    self.figures.ingested.increment(stored_count(&results));
                     for (reply, result) in replies.into_iter().zip(results) {
                         match result {
                             // The room hears it first, so a sender's own copy is queued before its ack.
                             Ok(Written::New(messages)) => {
                                 for message in &messages {
                                     self.hub.publish_message(message);
+                                    self.figures.fanout.record(millis(committed.elapsed()));
                                 }
                                 let seen = &messages[messages.len() - 1];
                                 let _ = reply.send(Ok(Outcome::Stored {
@@ -301,6 +329,16 @@ pub(super) async fn writer_connection(pool: &Pool) -> Result<PoolConnection<Sqli
         .execute(&mut *connection)
         .await?;
     Ok(connection)
+}
+
+/// A duration in milliseconds, the unit of the latency histograms.
+fn millis(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1_000.0
+}
+
+/// How many messages a batch stored.
+fn stored_count(results: &[Result<Written, Problem>]) -> u64 {
+    stored(results).count() as u64
 }
 
 /// The messages a batch stored, in order.

@@ -21,6 +21,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/ws", get(crate::ws::upgrade))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(crate::ops::ready))
+        .route("/metrics", get(crate::ops::metrics))
         .route("/api/channels/{channel_id}/export", get(export::download))
         .leptos_routes_with_context(
             &state,

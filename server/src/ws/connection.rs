@@ -57,6 +57,7 @@ where
     E: std::error::Error + Send + Sync + 'static,
 {
     let Session { login, pass } = session;
+    let _open = crate::ops::OpenSession::open();
     let mut revocation = pass.revocation();
     let (queue, outgoing) = mpsc::channel(QUEUE_DEPTH);
     let (close, close_reason) = oneshot::channel();

@@ -18,6 +18,7 @@ mod lookalike_names;
 mod message_layout_migration;
 mod notices;
 mod off_game_channels;
+mod operations;
 mod overload;
 mod roster_freshness;
 mod sessions_and_limits;
