@@ -10,9 +10,21 @@ use std::net::SocketAddr;
 #[derive(Debug, Parser)]
 #[command(name = "tabletalk", version, about)]
 pub struct Cli {
+    /// How log lines are written: `text` for people, `json` (one object a line) for a log collector.
+    #[arg(long, global = true, env = "TABLETALK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     /// What to do; `serve` when omitted (so `cargo leptos serve` and `watch` work as they are).
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The shape of log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Readable lines.
+    Text,
+    /// One JSON object a line, with the current span's fields (`channel_id`, ...).
+    Json,
 }
 
 /// The subcommands.
@@ -179,4 +191,23 @@ async fn shutdown_signal() {
         tokio::time::sleep(std::time::Duration::from_secs(2)).await;
         std::process::exit(0);
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The log format is read before or after the subcommand, is text by default, and a value it does not
+    /// know is refused with the choices instead of being taken as text.
+    #[test]
+    fn the_log_format_is_a_global_choice() {
+        let default = Cli::try_parse_from(["tabletalk", "migrate"]).unwrap();
+        assert_eq!(default.log_format, LogFormat::Text);
+        let before = Cli::try_parse_from(["tabletalk", "--log-format", "json", "migrate"]).unwrap();
+        assert_eq!(before.log_format, LogFormat::Json);
+        let after = Cli::try_parse_from(["tabletalk", "serve", "--log-format", "json"]).unwrap();
+        assert_eq!(after.log_format, LogFormat::Json);
+        let refused = Cli::try_parse_from(["tabletalk", "--log-format", "xml", "serve"]).unwrap_err();
+        assert!(refused.to_string().contains("possible values: text, json"), "{refused}");
+    }
 }

@@ -136,6 +136,7 @@ impl ChatService {
     /// Everything of a send up to the writer's queue: refusals come back at once, and a message to store is
     /// returned as soon as the writer has taken it, so the caller can go on reading while it commits. Sends
     /// begun one after another are stored in that order.
+    #[tracing::instrument(name = "chat.send", level = "debug", skip_all, fields(channel_id = %request.channel_id))]
     pub async fn begin_send(&self, user: &UserSummary, request: SendRequest) -> Result<SendAnswer, Problem> {
         let key = request.client_message_id.trim().to_owned();
         if key.is_empty() || key.len() > CLIENT_MESSAGE_ID_MAX {

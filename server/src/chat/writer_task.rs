@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
+use tracing::Instrument;
 
 /// The state the writer task keeps between batches.
 pub(super) struct Writer {
@@ -118,7 +119,10 @@ impl Writer {
             let (drafts, replies): (Vec<Draft>, Vec<Reply>) = std::mem::take(&mut batch).into_iter().unzip();
             let rows = drafts.len();
             let started = std::time::Instant::now();
-            let stored = self.store(drafts).await;
+            let stored = self
+                .store(drafts)
+                .instrument(tracing::debug_span!("chat.commit", rows))
+                .await;
             self.pacer.committed(rows, started.elapsed());
             let committed = std::time::Instant::now();
             match stored {
@@ -131,6 +135,8 @@ impl Writer {
                             // The room hears it first, so a sender's own copy is queued before its ack.
                             Ok(Written::New(messages)) => {
                                 for message in &messages {
+                                    let _fanout =
+                                        tracing::debug_span!("chat.fanout", channel_id = %message.channel_id).entered();
                                     self.hub.publish_message(message);
                                     self.figures.fanout.record(millis(committed.elapsed()));
                                 }

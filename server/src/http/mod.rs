@@ -33,7 +33,16 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(crate::error::server_fn_status))
         .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn(request_span))
         .with_state(state)
+}
+
+/// One span per HTTP request (`http.request`, with its method and path: a server function's path is its
+/// name), so what a request logs, down to the database, says which request it served.
+async fn request_span(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use tracing::Instrument;
+    let span = tracing::info_span!("http.request", method = %request.method(), path = %request.uri().path());
+    next.run(request).instrument(span).await
 }
 
 /// Headers every answer carries: nothing is sniffed into another type, no page of ours may be framed by

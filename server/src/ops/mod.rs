@@ -5,7 +5,9 @@
 //! The figures are kept by the `metrics` facade and rendered by `metrics-exporter-prometheus` (the facade's
 //! own exporter, maintained with it: lock-free counters and histograms, and no text formatting of ours), and
 //! `metrics-process` adds the usual process figures (CPU seconds, resident memory, open descriptors).
+//! [`logs`] sets up where log lines and spans go.
 
+pub mod logs;
 pub mod names;
 
 use crate::error::ProblemResponse;

@@ -35,6 +35,7 @@ pub async fn upgrade(State(state): State<AppState>, parts: Parts, ws: WebSocketU
     }
 }
 
+#[tracing::instrument(name = "ws.handshake", skip_all)]
 async fn admit(state: &AppState, parts: &Parts, ws: WebSocketUpgrade) -> Result<Response, Problem> {
     if !same_origin(&parts.headers) {
         return Err(Problem::forbidden("Cross-site WebSocket connections are refused."));

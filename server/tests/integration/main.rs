@@ -24,4 +24,5 @@ mod roster_freshness;
 mod sessions_and_limits;
 mod slow_consumer;
 mod socket_access;
+mod tracing_spans;
 mod wire_privacy;
