@@ -47,6 +47,10 @@ fn field<'a>(opened: &'a [(String, Vec<(String, String)>)], span: &str, name: &s
 
 #[tokio::test]
 async fn handshakes_sends_commits_fanouts_and_requests_have_spans() {
+    // While one subscriber is registered, tracing-core decides whether a span's call site is wanted by asking
+    // only the subscriber of the thread that reaches it first: another test's thread (which has none) would
+    // switch this test's spans off for good. With two registered, it asks every registered one.
+    let _second = tracing::Dispatch::new(tracing_subscriber::registry());
     let opened: Opened = Arc::default();
     let subscriber = tracing_subscriber::registry().with(Capture(opened.clone()));
     let _default = tracing::subscriber::set_default(subscriber);
