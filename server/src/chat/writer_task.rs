@@ -118,13 +118,13 @@ impl Writer {
             }
             let (drafts, replies): (Vec<Draft>, Vec<Reply>) = std::mem::take(&mut batch).into_iter().unzip();
             let rows = drafts.len();
-            let started = std::time::Instant::now();
+            let started = Instant::now();
             let stored = self
                 .store(drafts)
                 .instrument(tracing::debug_span!("chat.commit", rows))
                 .await;
             self.pacer.committed(rows, started.elapsed());
-            let committed = std::time::Instant::now();
+            let committed = Instant::now();
             match stored {
                 Ok(results) => {
                     self.figures.commit.record(millis(committed - started));
@@ -168,15 +168,15 @@ impl Writer {
         }
     }
 
-    /// Every [`CHECKPOINT_EVERY`] (or what the writer was given), between batches, copies what is left of the WAL into the database from the
-    /// writer's own connection. The background checkpointer (`store::connect`) copies most of it without
-    /// blocking anyone, but beside a writer that never rests it never finds the WAL fully copied, and SQLite
-    /// starts a WAL over only when a write finds it so: through one 30-second durable run the WAL grew to 3 GB.
-    /// From here the rest is what was written since the last background pass, and the next batch starts the
-    /// WAL over. It costs the writer a pause (the copy and a sync of the database file: 45-70 ms after ten
-    /// seconds of saturated writing on the benchmark machine, when the WAL had grown to 120,000 frames), so it
-    /// is rare. A checkpoint that finds another one under way, or a reader still on old pages, leaves the WAL
-    /// as it is until the next turn.
+    /// Every `checkpoint_every` ([`CHECKPOINT_EVERY`] in service), between batches, copies what is left of
+    /// the WAL into the database from the writer's own connection. The background checkpointer
+    /// (`store::connect`) copies most of it without blocking anyone, but beside a writer that never rests it
+    /// never finds the WAL fully copied, and SQLite starts a WAL over only when a write finds it so: through
+    /// one 30-second durable run the WAL grew to 3 GB. From here the rest is what was written since the last
+    /// background pass, and the next batch starts the WAL over. It costs the writer a pause (the copy and a
+    /// sync of the database file: 45-70 ms after ten seconds of saturated writing on the benchmark machine,
+    /// when the WAL had grown to 120,000 frames), so it is rare. A checkpoint that finds another one under
+    /// way, or a reader still on old pages, leaves the WAL as it is until the next turn.
     async fn bound_the_wal(&mut self) {
         if self.last_checkpoint.elapsed() < self.checkpoint_every {
             return;
