@@ -49,7 +49,7 @@ async fn main() {
     let room = &plan.rooms[0];
     let channel = ChannelId(room.channel_id.clone());
     let member = &room.members[1];
-    let username: String = sqlx::query_scalar("SELECT username FROM users WHERE id = ?")
+    let username: String = sqlx::query_scalar("SELECT username FROM users WHERE id = $1")
         .bind(&member.user_id)
         .fetch_one(&pool)
         .await

@@ -32,8 +32,8 @@ pub enum LogFormat {
 pub enum Command {
     /// Run the web server (applies pending migrations first).
     Serve(ServeArgs),
-    /// Apply pending database migrations and exit.
-    Migrate(DatabaseArgs),
+    /// Apply pending database migrations and exit; with `--from` and `--to`, copy one install into another.
+    Migrate(MigrateArgs),
     /// Fill the database with sample data.
     Seed(SeedArgs),
 }
@@ -44,6 +44,20 @@ pub struct DatabaseArgs {
     /// Database URL; SQLite by default, in ./data.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
+}
+
+/// Options of `migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The database to migrate (when not copying).
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Copy this install (for example `sqlite://data/tabletalk.db`)...
+    #[arg(long, requires = "to")]
+    pub from: Option<String>,
+    /// ...into this empty database (for example `postgres://tabletalk@db/tabletalk`); both are migrated first.
+    #[arg(long, requires = "from")]
+    pub to: Option<String>,
 }
 
 /// Options of `serve`.
@@ -104,10 +118,27 @@ pub async fn execute(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     };
     match command {
         Command::Serve(args) => serve(args).await,
+        Command::Migrate(MigrateArgs {
+            from: Some(from),
+            to: Some(to),
+            ..
+        }) => {
+            let source = store::connect(&from).await?;
+            store::migrate(&source).await?;
+            let target = store::connect(&to).await?;
+            store::migrate(&target).await?;
+            let copied = store::copy::copy(&source, &target).await?;
+            for (table, rows) in copied.0 {
+                println!("{table}: {rows} row(s)");
+            }
+            println!("copied {} into {}", store::redacted(&from), store::redacted(&to));
+            Ok(())
+        }
         Command::Migrate(args) => {
-            let pool = store::connect(&args.database_url).await?;
+            let url = args.database.database_url;
+            let pool = store::connect(&url).await?;
             store::migrate(&pool).await?;
-            println!("migrations applied to {}", args.database_url);
+            println!("migrations applied to {}", store::redacted(&url));
             Ok(())
         }
         Command::Seed(args) => {

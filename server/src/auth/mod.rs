@@ -102,13 +102,14 @@ impl AuthService {
         validate::password(password)?;
         let hash = password::hash(password.to_owned()).await?;
         let id = UserId::generate();
-        let inserted = sqlx::query("INSERT INTO users (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)")
-            .bind(id.as_str())
-            .bind(&username)
-            .bind(&hash)
-            .bind(now_ms())
-            .execute(&self.pool)
-            .await;
+        let inserted =
+            sqlx::query("INSERT INTO users (id, username, password_hash, created_at) VALUES ($1, $2, $3, $4)")
+                .bind(id.as_str())
+                .bind(&username)
+                .bind(&hash)
+                .bind(now_ms())
+                .execute(&self.pool)
+                .await;
         match inserted {
             Ok(_) => Ok(UserSummary { id, username }),
             Err(sqlx::Error::Database(db)) if db.is_unique_violation() => Err(Problem::new(
@@ -137,7 +138,7 @@ impl AuthService {
             )
         };
         let name = username.trim().to_lowercase();
-        let row: Option<(String, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE username = ?")
+        let row: Option<(String, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE username = $1")
             .bind(&name)
             .fetch_optional(&self.pool)
             .await
@@ -160,7 +161,7 @@ impl AuthService {
     /// socket opened with it.
     pub async fn logout(&self, token: &str) -> Result<(), Problem> {
         let session = token_hash(token);
-        sqlx::query("DELETE FROM login_sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM login_sessions WHERE token_hash = $1")
             .bind(&session)
             .execute(&self.pool)
             .await
@@ -174,7 +175,7 @@ impl AuthService {
         let session = token_hash(token);
         let row: Option<(String, String, i64)> = sqlx::query_as(
             "SELECT u.id, u.username, s.expires_at FROM login_sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = ? AND s.expires_at > ?",
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
         )
         .bind(&session)
         .bind(now_ms())
@@ -211,7 +212,7 @@ impl AuthService {
         for raw in usernames {
             let username = validate::username(raw)?;
             let id = UserId::generate();
-            sqlx::query("INSERT INTO users (id, username, password_hash, created_at) VALUES (?, ?, ?, ?)")
+            sqlx::query("INSERT INTO users (id, username, password_hash, created_at) VALUES ($1, $2, $3, $4)")
                 .bind(id.as_str())
                 .bind(&username)
                 .bind(&hash)
@@ -233,10 +234,10 @@ impl AuthService {
 }
 
 /// Stores a new login session for `user`; returns its token (only the token's hash is stored).
-async fn insert_session(conn: &mut sqlx::SqliteConnection, user: &UserId) -> Result<String, sqlx::Error> {
+async fn insert_session(conn: &mut crate::store::Connection, user: &UserId) -> Result<String, sqlx::Error> {
     let token = hex::encode(rand::rng().random::<[u8; 32]>());
     let now = now_ms();
-    sqlx::query("INSERT INTO login_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO login_sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash(&token))
         .bind(user.as_str())
         .bind(now)

@@ -3,7 +3,7 @@
 //! facts, only a long past to page through).
 
 use super::journal;
-use crate::store::{now_ms, OrInternal, Pool};
+use crate::store::{now_ms, Backend, OrInternal, Pool};
 use app::domain::actor::Actor;
 use app::domain::audience::Audience;
 use app::domain::ids::{ChannelId, MessageId};
@@ -20,7 +20,14 @@ pub async fn backfill(pool: &Pool, channel: &ChannelId, sender: &UserSummary, co
     let mut written = 0;
     while written < count {
         let mut tx = crate::store::begin_write(pool).await.or_internal()?;
-        let next = journal::latest_sequence(&mut tx, channel).await.or_internal()? + 1;
+        // On Postgres the writer's counter is the truth (and is locked here); SQLite has only the index.
+        let postgres = Backend::of(pool) == Backend::Postgres;
+        let next = if postgres {
+            let locked = journal::lock_sequences(&mut tx, &[channel]).await.or_internal()?;
+            locked.get(channel).copied().unwrap_or(1)
+        } else {
+            journal::latest_sequence(&mut tx, channel).await.or_internal()? + 1
+        };
         let sent_at = now_ms();
         let end = (written + CHUNK).min(count);
         let messages: Vec<Message> = (written..end)
@@ -45,6 +52,10 @@ pub async fn backfill(pool: &Pool, channel: &ChannelId, sender: &UserSummary, co
             .collect();
         let rows: Vec<&Message> = messages.iter().collect();
         journal::insert_many(&mut tx, &rows).await.or_internal()?;
+        if postgres {
+            let after = std::collections::HashMap::from([(channel.clone(), next + rows.len() as i64)]);
+            journal::advance_sequences(&mut tx, &after).await.or_internal()?;
+        }
         written = end;
         tx.commit().await.or_internal()?;
     }

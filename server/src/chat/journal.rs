@@ -1,11 +1,11 @@
 //! The message journal's SQL: rows in, messages out. Visibility is not decided here; callers filter with
 //! `can_see` so there is one rule.
 
+use crate::store::Connection;
 use app::domain::actor::{Actor, ActorKind};
 use app::domain::audience::{Audience, AudienceScope};
 use app::domain::ids::{ChannelId, MessageId, UserId};
 use app::domain::message::{Message, MessageKind};
-use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
 /// The columns every read selects, in [`Row`] order.
@@ -32,8 +32,8 @@ pub struct Row {
     mentions: String,
     audience_scope: String,
     audience_targets: String,
-    audience_gms: bool,
-    audience_blind: bool,
+    audience_gms: i64,
+    audience_blind: i64,
     roll: Option<String>,
     client_message_id: Option<String>,
 }
@@ -59,8 +59,8 @@ impl Row {
                 audience: Audience {
                     scope: AudienceScope::parse(&self.audience_scope)?,
                     targets: serde_json::from_str(&self.audience_targets).ok()?,
-                    gms: self.audience_gms,
-                    blind: self.audience_blind,
+                    gms: self.audience_gms != 0,
+                    blind: self.audience_blind != 0,
                 },
                 roll: match self.roll {
                     Some(raw) => Some(serde_json::from_str(&raw).ok()?),
@@ -79,12 +79,12 @@ impl Row {
 /// The columns an insert writes, in [`bind_row`] order.
 const INSERT_COLUMNS: &str = "channel_id, sequence_id, id, sent_at, kind, actor_kind, actor_id, actor_label, sender_id,
     body, mentions, audience_scope, audience_targets, audience_gms, audience_blind, roll, client_message_id";
-/// Placeholders of one inserted row.
-const ROW_MARKS: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/// Parameters of one inserted row.
+const ROW_WIDTH: usize = 17;
 /// Rows per multi-row insert (17 parameters each, far below SQLite's limit of 32,766).
 const INSERT_CHUNK: usize = 64;
 
-type Insert<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
+type Insert<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 
 fn bind_row<'q>(query: Insert<'q>, message: &'q Message) -> Insert<'q> {
     query
@@ -101,8 +101,8 @@ fn bind_row<'q>(query: Insert<'q>, message: &'q Message) -> Insert<'q> {
         .bind(serde_json::to_string(&message.mentions).unwrap_or_else(|_| "[]".into()))
         .bind(message.audience.scope.as_str())
         .bind(serde_json::to_string(&message.audience.targets).unwrap_or_else(|_| "[]".into()))
-        .bind(message.audience.gms)
-        .bind(message.audience.blind)
+        .bind(i64::from(message.audience.gms))
+        .bind(i64::from(message.audience.blind))
         .bind(message.roll.as_ref().and_then(|roll| serde_json::to_string(roll).ok()))
         .bind(message.client_message_id.as_deref())
 }
@@ -110,11 +110,11 @@ fn bind_row<'q>(query: Insert<'q>, message: &'q Message) -> Insert<'q> {
 /// Inserts many messages with a few multi-row statements (the writer checked their keys first, under the
 /// write lock, so none can collide): a statement per message would cost a round trip to the database
 /// thread each, and the writer's transaction would last as long as all of them.
-pub async fn insert_many(conn: &mut SqliteConnection, messages: &[&Message]) -> Result<(), sqlx::Error> {
+pub async fn insert_many(conn: &mut Connection, messages: &[&Message]) -> Result<(), sqlx::Error> {
     for chunk in crate::store::cached_runs(messages, INSERT_CHUNK) {
         let sql = format!(
             "INSERT INTO messages ({INSERT_COLUMNS}) VALUES {}",
-            vec![ROW_MARKS; chunk.len()].join(", ")
+            crate::store::row_placeholders(chunk.len(), ROW_WIDTH)
         );
         // Only placeholders are interpolated; every value is bound. Runs have a few lengths, each one cached.
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -134,10 +134,7 @@ pub type Key = (ChannelId, UserId, String);
 
 /// Which of `keys` are already stored, with the original message's id and sequence id; one query per few
 /// hundred keys.
-pub async fn stored_keys(
-    conn: &mut SqliteConnection,
-    keys: &[Key],
-) -> Result<HashMap<Key, (String, i64)>, sqlx::Error> {
+pub async fn stored_keys(conn: &mut Connection, keys: &[Key]) -> Result<HashMap<Key, (String, i64)>, sqlx::Error> {
     let mut found = HashMap::new();
     for chunk in keys.chunks(LOOKUP_CHUNK) {
         let padded = crate::store::padded_len(chunk.len());
@@ -161,20 +158,71 @@ fn stored_keys_sql(count: usize) -> String {
     format!(
         "WITH k(c, s, m) AS (VALUES {}) SELECT m.channel_id, m.sender_id, m.client_message_id, m.id, m.sequence_id
          FROM k JOIN messages m ON m.channel_id = k.c AND m.sender_id = k.s AND m.client_message_id = k.m",
-        vec!["(?, ?, ?)"; count].join(", ")
+        crate::store::row_placeholders(count, 3)
     )
+}
+
+/// Postgres: locks the sequence counters of `channels` (sorted, so two writers always lock in the same order
+/// and never wait on each other in a circle) until the transaction ends, and answers the next sequence id of
+/// each. A channel without a counter yet gets one, started at its last stored message (a database copied from
+/// SQLite has messages and no counters).
+pub async fn lock_sequences(
+    conn: &mut Connection,
+    channels: &[&ChannelId],
+) -> Result<HashMap<ChannelId, i64>, sqlx::Error> {
+    let mut next = HashMap::with_capacity(channels.len());
+    for chunk in channels.chunks(LOOKUP_CHUNK) {
+        // The no-op update locks a counter that exists; the insert locks a new one.
+        let sql = format!(
+            "INSERT INTO channel_sequences (channel_id, last_sequence_id)
+             SELECT k.c, COALESCE((SELECT MAX(m.sequence_id) FROM messages m WHERE m.channel_id = k.c), 0)
+             FROM (VALUES {}) AS k(c) ORDER BY k.c
+             ON CONFLICT (channel_id) DO UPDATE SET last_sequence_id = channel_sequences.last_sequence_id
+             RETURNING channel_id, last_sequence_id",
+            crate::store::row_placeholders(chunk.len(), 1)
+        );
+        // Only placeholders are interpolated; every value is bound.
+        let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql));
+        for channel in chunk {
+            query = query.bind(channel.as_str());
+        }
+        for (channel, last) in query.fetch_all(&mut *conn).await? {
+            next.insert(ChannelId(channel), last + 1);
+        }
+    }
+    Ok(next)
+}
+
+/// Postgres: moves each counter locked by [`lock_sequences`] to the last sequence id the batch gave out
+/// (`next` holds the one after it).
+pub async fn advance_sequences(conn: &mut Connection, next: &HashMap<ChannelId, i64>) -> Result<(), sqlx::Error> {
+    let counters: Vec<(&ChannelId, i64)> = next.iter().map(|(channel, next)| (channel, next - 1)).collect();
+    for chunk in counters.chunks(LOOKUP_CHUNK) {
+        let sql = format!(
+            "UPDATE channel_sequences s SET last_sequence_id = v.last
+             FROM (VALUES {}) AS v(c, last) WHERE s.channel_id = v.c AND s.last_sequence_id < v.last",
+            crate::store::row_placeholders(chunk.len(), 2)
+        );
+        // Only placeholders are interpolated; every value is bound.
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (channel, last) in chunk {
+            query = query.bind(channel.as_str()).bind(*last);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// The highest sequence id of each of `channels` (absent when the channel is empty).
 pub async fn latest_sequences(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     channels: &[&ChannelId],
 ) -> Result<HashMap<ChannelId, i64>, sqlx::Error> {
     let mut latest = HashMap::new();
     for chunk in channels.chunks(500) {
         let sql = format!(
             "SELECT channel_id, MAX(sequence_id) FROM messages WHERE channel_id IN ({}) GROUP BY channel_id",
-            vec!["?"; chunk.len()].join(", ")
+            crate::store::placeholders(1, chunk.len())
         );
         // Only placeholders are interpolated; every value is bound. Not cached: the length varies.
         let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)).persistent(false);
@@ -191,7 +239,7 @@ pub async fn latest_sequences(
 /// The message a sender (or, for `None`, the system) already stored under `client_message_id`, for
 /// idempotent retries.
 pub async fn find_by_client_id(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     channel: &ChannelId,
     sender: Option<&UserId>,
     client_message_id: &str,
@@ -199,13 +247,13 @@ pub async fn find_by_client_id(
     // Two statements rather than `sender_id IS ?`, so each one uses its own unique index.
     let query = match sender {
         Some(sender) => sqlx::query_as(
-            "SELECT id, sequence_id FROM messages WHERE channel_id = ? AND sender_id = ? AND client_message_id = ?",
+            "SELECT id, sequence_id FROM messages WHERE channel_id = $1 AND sender_id = $2 AND client_message_id = $3",
         )
         .bind(channel.as_str())
         .bind(sender.as_str()),
         None => sqlx::query_as(
             "SELECT id, sequence_id FROM messages
-             WHERE channel_id = ? AND sender_id IS NULL AND client_message_id = ?",
+             WHERE channel_id = $1 AND sender_id IS NULL AND client_message_id = $2",
         )
         .bind(channel.as_str()),
     };
@@ -214,11 +262,11 @@ pub async fn find_by_client_id(
 
 /// The id of the message at `sequence_id` in `channel`, if there is one.
 pub async fn id_at(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     channel: &ChannelId,
     sequence_id: i64,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM messages WHERE channel_id = ? AND sequence_id = ?")
+    sqlx::query_scalar("SELECT id FROM messages WHERE channel_id = $1 AND sequence_id = $2")
         .bind(channel.as_str())
         .bind(sequence_id)
         .fetch_optional(conn)
@@ -226,8 +274,8 @@ pub async fn id_at(
 }
 
 /// The highest sequence id of a channel (0 when empty).
-pub async fn latest_sequence(conn: &mut SqliteConnection, channel: &ChannelId) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COALESCE(MAX(sequence_id), 0) FROM messages WHERE channel_id = ?")
+pub async fn latest_sequence(conn: &mut Connection, channel: &ChannelId) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(sequence_id), 0) FROM messages WHERE channel_id = $1")
         .bind(channel.as_str())
         .fetch_one(conn)
         .await
@@ -237,18 +285,18 @@ pub async fn latest_sequence(conn: &mut SqliteConnection, channel: &ChannelId) -
 const AFTER_SQL: &str = concat!(
     "SELECT ",
     columns!(),
-    " FROM messages WHERE channel_id = ? AND sequence_id > ? ORDER BY sequence_id LIMIT ?"
+    " FROM messages WHERE channel_id = $1 AND sequence_id > $2 ORDER BY sequence_id LIMIT $3"
 );
 /// A page before a sequence id, newest first: the same index, walked backwards.
 const BEFORE_SQL: &str = concat!(
     "SELECT ",
     columns!(),
-    " FROM messages WHERE channel_id = ? AND sequence_id < ? ORDER BY sequence_id DESC LIMIT ?"
+    " FROM messages WHERE channel_id = $1 AND sequence_id < $2 ORDER BY sequence_id DESC LIMIT $3"
 );
 
 /// Up to `limit` messages after `after`, oldest first.
 pub async fn after(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     channel: &ChannelId,
     after: i64,
     limit: i64,
@@ -264,7 +312,7 @@ pub async fn after(
 
 /// Up to `limit` messages before `before` (or the newest when `None`), newest first.
 pub async fn before(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     channel: &ChannelId,
     before: Option<i64>,
     limit: i64,

@@ -67,7 +67,7 @@ async fn post_pending(pool: &Pool, game: &dyn GameAuthority, writer: &WriterHand
         }
     }
     // The migration created the one row.
-    sqlx::query("UPDATE chat_notice_cursor SET last_event_id = ? WHERE id = 1")
+    sqlx::query("UPDATE chat_notice_cursor SET last_event_id = $1 WHERE id = 1")
         .bind(read_to)
         .execute(pool)
         .await

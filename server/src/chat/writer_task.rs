@@ -7,12 +7,12 @@ use crate::chat::journal;
 use crate::chat::pacer::Pacer;
 use crate::game::GameAuthority;
 use crate::ops::names;
-use crate::store::{internal, now_ms, Pool};
+use crate::store::{now_ms, Backend, Pool};
 use app::domain::ids::{ChannelId, MessageId};
 use app::domain::message::{Message, NewMessage};
 use app::domain::{ErrorCode, Problem};
 use sqlx::pool::PoolConnection;
-use sqlx::{Connection, Sqlite};
+use sqlx::{Any, Connection, Executor};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,11 +27,14 @@ pub(super) struct Writer {
     /// The writer's own connection, kept between batches. SQLite empties a connection's page cache whenever
     /// another connection wrote since its last transaction, so a writer that took whichever pooled connection
     /// was free found the B-tree pages it just wrote gone and read them back from the OS on every batch.
-    connection: Option<PoolConnection<Sqlite>>,
+    connection: Option<PoolConnection<Any>>,
     hub: Arc<Hub>,
     game: Arc<dyn GameAuthority>,
-    /// The next sequence id of each channel written since start (read from the database on first use, and
-    /// forgotten after a failed commit).
+    /// The engine: on SQLite this writer is the only one, on Postgres one of several (one per instance).
+    backend: Backend,
+    /// The next sequence id of each channel. On SQLite, of every channel written since start (read from the
+    /// database on first use, and forgotten after a failed commit); on Postgres, of the batch's channels only,
+    /// read under their locks, since other instances write them too.
     next_sequence: HashMap<ChannelId, i64>,
     /// When the writer last checkpointed from its own connection (see [`Writer::bound_the_wal`]).
     last_checkpoint: Instant,
@@ -76,6 +79,7 @@ impl Writer {
     ) -> Self {
         Self {
             pacer,
+            backend: Backend::of(&pool),
             pool,
             connection: None,
             hub,
@@ -158,7 +162,7 @@ impl Writer {
                 Err(error) => {
                     self.next_sequence.clear();
                     self.connection = None;
-                    let problem = internal(error);
+                    let problem = crate::store::fault(error);
                     for reply in replies {
                         let _ = reply.send(Err(problem.clone()));
                     }
@@ -182,7 +186,7 @@ impl Writer {
             return;
         }
         self.last_checkpoint = Instant::now();
-        let Some(connection) = self.connection.as_mut() else {
+        let Some(connection) = self.connection.as_mut().filter(|_| self.backend == Backend::Sqlite) else {
             return;
         };
         let checkpoint: Result<(i64, i64, i64), _> = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
@@ -210,7 +214,17 @@ impl Writer {
             None => writer_connection(&self.pool).await?,
         };
         let connection = self.connection.insert(connection);
-        let mut tx = connection.begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = match self.backend {
+            Backend::Sqlite => connection.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => {
+                let mut tx = connection.begin().await?;
+                tx.execute(
+                    sqlx::query("SELECT pg_advisory_xact_lock_shared($1)").bind(crate::store::TABLE_CHANGE_LOCK),
+                )
+                .await?;
+                tx
+            }
+        };
         let mut channels: Vec<ChannelId> = drafts.iter().map(|d| d.message.channel_id.clone()).collect();
         channels.sort_unstable();
         channels.dedup();
@@ -220,6 +234,11 @@ impl Writer {
             .room_states(&mut tx, &channels)
             .await
             .map_err(|problem| sqlx::Error::Protocol(format!("room states: {problem}")))?;
+        if self.backend == Backend::Postgres {
+            // Locked in channel order until the commit: another instance's batch of the same channel waits,
+            // then reads where this one left it (and finds its keys, so a retry sent to both is stored once).
+            self.next_sequence = journal::lock_sequences(&mut tx, &channels).await?;
+        }
         let unknown: Vec<&ChannelId> = channels
             .iter()
             .copied()
@@ -309,6 +328,9 @@ impl Writer {
         }
         let rows: Vec<&Message> = stored(&results).collect();
         journal::insert_many(&mut tx, &rows).await?;
+        if self.backend == Backend::Postgres {
+            journal::advance_sequences(&mut tx, &self.next_sequence).await?;
+        }
         self.game
             .record_in_game(&mut tx, &rooms, &rows)
             .await
@@ -322,12 +344,16 @@ impl Writer {
     }
 }
 
-/// A pooled connection for the writer, with a page cache large enough for the hot ends of every busy
-/// channel's B-trees, and temporary storage in memory: each multi-row insert inside the batch's transaction
-/// keeps a statement journal (so a failing statement could be undone alone), which spilled past 64 KiB into a
-/// temporary file that every batch wrote to (4% of the core in the durable-sends profile, BENCHMARKS.md).
-pub(super) async fn writer_connection(pool: &Pool) -> Result<PoolConnection<Sqlite>, sqlx::Error> {
+/// A pooled connection for the writer. On SQLite it gets a page cache large enough for the hot ends of every
+/// busy channel's B-trees, and temporary storage in memory: each multi-row insert inside the batch's
+/// transaction keeps a statement journal (so a failing statement could be undone alone), which spilled past
+/// 64 KiB into a temporary file that every batch wrote to (4% of the core in the durable-sends profile,
+/// BENCHMARKS.md). A Postgres server keeps its caches itself: that connection is used as it comes.
+pub(super) async fn writer_connection(pool: &Pool) -> Result<PoolConnection<Any>, sqlx::Error> {
     let mut connection = pool.acquire().await?;
+    if Backend::of(pool) != Backend::Sqlite {
+        return Ok(connection);
+    }
     sqlx::query("PRAGMA cache_size = -65536")
         .execute(&mut *connection)
         .await?;

@@ -2,6 +2,7 @@
 
 use super::news::NewsPage;
 use super::Game;
+use crate::store::Connection;
 use crate::store::{internal, OrInternal};
 use app::domain::campaign::{Role, SessionAction, SessionStatus};
 use app::domain::dice::{roll, DiceExpr, DiceRng, RollResult};
@@ -12,7 +13,6 @@ use app::domain::policy::{CharacterFact, Lane, MemberFact, TableFacts};
 use app::domain::visibility::Viewer;
 use app::domain::Problem;
 use async_trait::async_trait;
-use sqlx::SqliteConnection;
 use std::collections::HashMap;
 use tokio::sync::broadcast;
 
@@ -76,7 +76,7 @@ pub trait GameAuthority: Send + Sync + 'static {
     /// the commit of the messages it admits.
     async fn room_states(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut Connection,
         channels: &[&ChannelId],
     ) -> Result<HashMap<ChannelId, SessionRoom>, Problem>;
     /// Everything the speaking and hearing rules need to know about a campaign.
@@ -95,7 +95,7 @@ pub trait GameAuthority: Send + Sync + 'static {
     /// same transaction, and never writes game tables itself; messages of other channels are not recorded.
     async fn record_in_game(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut Connection,
         rooms: &HashMap<ChannelId, SessionRoom>,
         messages: &[&Message],
     ) -> Result<(), Problem>;
@@ -121,9 +121,9 @@ impl GameAuthority for Game {
         let row: Option<(String, String, String, Option<String>, Option<String>, String)> = sqlx::query_as(
             "SELECT c.campaign_id, c.kind, m.role, s.id, s.status, c.name
              FROM channels c
-             JOIN campaign_members m ON m.campaign_id = c.campaign_id AND m.user_id = ?
+             JOIN campaign_members m ON m.campaign_id = c.campaign_id AND m.user_id = $1
              LEFT JOIN sessions s ON c.context_type = 'session' AND s.id = c.context_id
-             WHERE c.id = ? AND (c.kind != 'direct' OR EXISTS (
+             WHERE c.id = $2 AND (c.kind != 'direct' OR EXISTS (
                  SELECT 1 FROM channel_members cm WHERE cm.channel_id = c.id AND cm.user_id = m.user_id))",
         )
         .bind(user.as_str())
@@ -148,7 +148,7 @@ impl GameAuthority for Game {
     async fn table_facts(&self, campaign: &CampaignId) -> Result<TableFacts, Problem> {
         let members: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT u.id, u.username, m.role FROM campaign_members m JOIN users u ON u.id = m.user_id
-             WHERE m.campaign_id = ?",
+             WHERE m.campaign_id = $1",
         )
         .bind(campaign.as_str())
         .fetch_all(&self.pool)
@@ -157,18 +157,19 @@ impl GameAuthority for Game {
         let controls: Vec<(String, String, Option<String>)> = sqlx::query_as(
             "SELECT ch.id, ch.name, cc.user_id FROM characters ch
              LEFT JOIN character_controllers cc ON cc.character_id = ch.id
-             WHERE ch.campaign_id = ? ORDER BY ch.id",
+             WHERE ch.campaign_id = $1 ORDER BY ch.id",
         )
         .bind(campaign.as_str())
         .fetch_all(&self.pool)
         .await
         .or_internal()?;
-        let gm_sees_whispers: bool = sqlx::query_scalar("SELECT gm_sees_whispers != 0 FROM campaigns WHERE id = ?")
+        let gm_sees_whispers: i64 = sqlx::query_scalar("SELECT gm_sees_whispers FROM campaigns WHERE id = $1")
             .bind(campaign.as_str())
             .fetch_optional(&self.pool)
             .await
             .or_internal()?
-            .unwrap_or(false);
+            .unwrap_or(0);
+        let gm_sees_whispers = gm_sees_whispers != 0;
         let mut characters: Vec<CharacterFact> = Vec::new();
         for (id, name, controller) in controls {
             if characters.last().is_none_or(|c| c.id.as_str() != id) {
@@ -200,13 +201,13 @@ impl GameAuthority for Game {
 
     async fn room_states(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut Connection,
         channels: &[&ChannelId],
     ) -> Result<HashMap<ChannelId, SessionRoom>, Problem> {
         let mut rooms = HashMap::new();
         for chunk in channels.chunks(256) {
             let padded = crate::store::padded_len(chunk.len());
-            let marks = vec!["?"; padded].join(", ");
+            let marks = crate::store::placeholders(1, padded);
             let sql = format!(
                 "SELECT c.id, c.campaign_id, s.id, s.status FROM channels c JOIN sessions s ON s.id = c.context_id
                  WHERE c.context_type = 'session' AND c.id IN ({marks})"
@@ -238,7 +239,7 @@ impl GameAuthority for Game {
 
     async fn record_in_game(
         &self,
-        tx: &mut SqliteConnection,
+        tx: &mut Connection,
         rooms: &HashMap<ChannelId, SessionRoom>,
         messages: &[&Message],
     ) -> Result<(), Problem> {

@@ -22,7 +22,7 @@ impl Game {
     /// The user's role in a campaign, or `not_found` for non-members (the campaign's existence stays hidden).
     pub async fn role_of(&self, user: &UserId, campaign: &CampaignId) -> Result<Role, Problem> {
         let role: Option<String> =
-            sqlx::query_scalar("SELECT role FROM campaign_members WHERE campaign_id = ? AND user_id = ?")
+            sqlx::query_scalar("SELECT role FROM campaign_members WHERE campaign_id = $1 AND user_id = $2")
                 .bind(campaign.as_str())
                 .bind(user.as_str())
                 .fetch_optional(&self.pool)
@@ -46,7 +46,7 @@ impl Game {
         let id = CampaignId::generate();
         let now = now_ms();
         let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
-        sqlx::query("INSERT INTO campaigns (id, name, created_by, created_at) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO campaigns (id, name, created_by, created_at) VALUES ($1, $2, $3, $4)")
             .bind(id.as_str())
             .bind(&name)
             .bind(user.as_str())
@@ -87,9 +87,10 @@ impl Game {
         let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
             "SELECT c.id, c.name, m.role,
                     (SELECT COUNT(*) FROM campaign_members x WHERE x.campaign_id = c.id),
-                    EXISTS (SELECT 1 FROM sessions s WHERE s.campaign_id = c.id AND s.status = 'active')
+                    CASE WHEN EXISTS (SELECT 1 FROM sessions s WHERE s.campaign_id = c.id AND s.status = 'active')
+                         THEN 1 ELSE 0 END
              FROM campaigns c JOIN campaign_members m ON m.campaign_id = c.id
-             WHERE m.user_id = ? ORDER BY c.created_at DESC",
+             WHERE m.user_id = $1 ORDER BY c.created_at DESC",
         )
         .bind(user.as_str())
         .fetch_all(&self.pool)
@@ -112,7 +113,7 @@ impl Game {
     /// Everything the campaign page shows, for a member.
     pub async fn campaign_view(&self, user: &UserId, campaign: &CampaignId) -> Result<CampaignView, Problem> {
         let role = self.role_of(user, campaign).await?;
-        let name: String = sqlx::query_scalar("SELECT name FROM campaigns WHERE id = ?")
+        let name: String = sqlx::query_scalar("SELECT name FROM campaigns WHERE id = $1")
             .bind(campaign.as_str())
             .fetch_one(&self.pool)
             .await
@@ -120,7 +121,7 @@ impl Game {
         let sessions: Vec<(String, String, String, String)> = sqlx::query_as(
             "SELECT s.id, s.title, s.status, c.id FROM sessions s
              JOIN channels c ON c.context_type = 'session' AND c.context_id = s.id
-             WHERE s.campaign_id = ? ORDER BY s.created_at DESC, s.id DESC",
+             WHERE s.campaign_id = $1 ORDER BY s.created_at DESC, s.id DESC",
         )
         .bind(campaign.as_str())
         .fetch_all(&self.pool)
@@ -128,18 +129,19 @@ impl Game {
         .or_internal()?;
         let members: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT u.id, u.username, m.role FROM campaign_members m JOIN users u ON u.id = m.user_id
-             WHERE m.campaign_id = ? ORDER BY m.role = 'gm' DESC, u.username",
+             WHERE m.campaign_id = $1 ORDER BY m.role = 'gm' DESC, u.username",
         )
         .bind(campaign.as_str())
         .fetch_all(&self.pool)
         .await
         .or_internal()?;
         let characters: Vec<(String, String, String, i64)> = sqlx::query_as(
-            "SELECT ch.id, ch.name, COALESCE(GROUP_CONCAT(u.username, ', '), ''), MAX(cc.user_id = ?)
+            "SELECT ch.id, ch.name, COALESCE(string_agg(u.username, ', '), ''),
+                    MAX(CASE WHEN cc.user_id = $1 THEN 1 ELSE 0 END)
              FROM characters ch
              LEFT JOIN character_controllers cc ON cc.character_id = ch.id
              LEFT JOIN users u ON u.id = cc.user_id
-             WHERE ch.campaign_id = ? GROUP BY ch.id ORDER BY ch.name",
+             WHERE ch.campaign_id = $2 GROUP BY ch.id ORDER BY ch.name",
         )
         .bind(user.as_str())
         .bind(campaign.as_str())
@@ -147,7 +149,7 @@ impl Game {
         .await
         .or_internal()?;
         let table_channels: Vec<(String, String)> = sqlx::query_as(
-            "SELECT id, name FROM channels WHERE campaign_id = ? AND kind = 'table'
+            "SELECT id, name FROM channels WHERE campaign_id = $1 AND kind = 'table'
              ORDER BY name = 'general' DESC, name",
         )
         .bind(campaign.as_str())
@@ -217,7 +219,7 @@ impl Game {
         };
         let now = now_ms();
         sqlx::query(
-            "INSERT INTO invites (code, campaign_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO invites (code, campaign_id, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(&code)
         .bind(campaign.as_str())
@@ -235,7 +237,7 @@ impl Game {
         let code = invite_code(code);
         let row: Option<(String, String)> = sqlx::query_as(
             "SELECT c.id, c.name FROM invites i JOIN campaigns c ON c.id = i.campaign_id
-             WHERE i.code = ? AND i.expires_at > ?",
+             WHERE i.code = $1 AND i.expires_at > $2",
         )
         .bind(&code)
         .bind(now_ms())
@@ -289,13 +291,13 @@ impl Game {
 }
 
 async fn add_member(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::store::Connection,
     campaign: &CampaignId,
     user: &UserId,
     role: Role,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO campaign_members (campaign_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)
+        "INSERT INTO campaign_members (campaign_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (campaign_id, user_id) DO NOTHING",
     )
     .bind(campaign.as_str())

@@ -5,11 +5,11 @@
 
 use super::facts::GameFact;
 use super::{Game, GameEvent};
+use crate::store::Connection;
 use crate::store::{internal, now_ms, OrInternal};
 use app::domain::ids::{CampaignId, ChannelId, UserId};
 use app::domain::views::ChannelSummary;
 use app::domain::{validate, ErrorCode, Problem};
-use sqlx::SqliteConnection;
 
 /// Most people in a group DM besides the one opening it.
 pub const DIRECT_MAX_OTHERS: usize = 9;
@@ -32,7 +32,7 @@ pub(super) fn table_key(campaign: &CampaignId, name: &str) -> String {
 
 /// Inserts a channel row inside the caller's transaction.
 pub(super) async fn insert_channel(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     id: &ChannelId,
     kind: ChannelKind,
     campaign: &CampaignId,
@@ -46,7 +46,7 @@ pub(super) async fn insert_channel(
     };
     sqlx::query(
         "INSERT INTO channels (id, kind, campaign_id, context_type, context_id, name, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(id.as_str())
     .bind(kind)
@@ -163,7 +163,7 @@ impl Game {
             Err(error) => return Err(internal(error)),
         }
         for person in &people {
-            sqlx::query("INSERT INTO channel_members (channel_id, user_id) VALUES (?, ?)")
+            sqlx::query("INSERT INTO channel_members (channel_id, user_id) VALUES ($1, $2)")
                 .bind(id.as_str())
                 .bind(person.as_str())
                 .execute(&mut *tx)
@@ -186,10 +186,10 @@ impl Game {
     ) -> Result<Vec<ChannelSummary>, Problem> {
         let rows: Vec<(String, String)> = sqlx::query_as(
             "SELECT c.id, u.username FROM channels c
-             JOIN channel_members me ON me.channel_id = c.id AND me.user_id = ?
+             JOIN channel_members me ON me.channel_id = c.id AND me.user_id = $1
              JOIN channel_members o ON o.channel_id = c.id AND o.user_id != me.user_id
              JOIN users u ON u.id = o.user_id
-             WHERE c.campaign_id = ? AND c.kind = 'direct'
+             WHERE c.campaign_id = $2 AND c.kind = 'direct'
              ORDER BY c.created_at DESC, c.id, u.username",
         )
         .bind(user.as_str())
@@ -215,7 +215,7 @@ impl Game {
 
     async fn direct_by_key(&self, key: &str) -> Result<Option<ChannelId>, Problem> {
         let id: Option<String> =
-            sqlx::query_scalar("SELECT id FROM channels WHERE context_type = 'direct' AND context_id = ?")
+            sqlx::query_scalar("SELECT id FROM channels WHERE context_type = 'direct' AND context_id = $1")
                 .bind(key)
                 .fetch_optional(&self.pool)
                 .await

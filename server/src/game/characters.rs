@@ -22,7 +22,7 @@ impl Game {
         let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         name_free(&mut tx, campaign, &name, None).await?;
         let inserted = sqlx::query(
-            "INSERT INTO characters (id, campaign_id, name, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO characters (id, campaign_id, name, created_by, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id.as_str())
         .bind(campaign.as_str())
@@ -36,7 +36,7 @@ impl Game {
             Err(sqlx::Error::Database(db)) if db.is_unique_violation() => return Err(name_taken(&name)),
             Err(error) => return Err(internal(error)),
         }
-        sqlx::query("INSERT INTO character_controllers (character_id, user_id) VALUES (?, ?)")
+        sqlx::query("INSERT INTO character_controllers (character_id, user_id) VALUES ($1, $2)")
             .bind(id.as_str())
             .bind(user.as_str())
             .execute(&mut *tx)
@@ -59,10 +59,11 @@ impl Game {
     /// Renames a character (its controllers and the GMs may). History keeps the old name: messages store a
     /// label snapshot.
     pub async fn rename_character(&self, user: &UserId, character: &CharacterId, name: &str) -> Result<(), Problem> {
-        let row: Option<(String, String, bool)> = sqlx::query_as(
+        let row: Option<(String, String, i64)> = sqlx::query_as(
             "SELECT ch.campaign_id, ch.name,
-                    EXISTS (SELECT 1 FROM character_controllers cc WHERE cc.character_id = ch.id AND cc.user_id = ?)
-             FROM characters ch WHERE ch.id = ?",
+                    CASE WHEN EXISTS (SELECT 1 FROM character_controllers cc
+                                      WHERE cc.character_id = ch.id AND cc.user_id = $1) THEN 1 ELSE 0 END
+             FROM characters ch WHERE ch.id = $2",
         )
         .bind(user.as_str())
         .bind(character.as_str())
@@ -70,6 +71,7 @@ impl Game {
         .await
         .or_internal()?;
         let (campaign, from, controls) = row.ok_or_else(|| Problem::not_found("character"))?;
+        let controls = controls != 0;
         let campaign = CampaignId(campaign);
         let role = self.role_of(user, &campaign).await?;
         if !controls && role != Role::Gm {
@@ -84,7 +86,7 @@ impl Game {
         let by_name = self.username(user).await?;
         let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         name_free(&mut tx, &campaign, &name, Some(character)).await?;
-        let renamed = sqlx::query("UPDATE characters SET name = ? WHERE id = ?")
+        let renamed = sqlx::query("UPDATE characters SET name = $1 WHERE id = $2")
             .bind(&name)
             .bind(character.as_str())
             .execute(&mut *tx)
@@ -113,12 +115,12 @@ impl Game {
 /// [`validate::name_key`]: case, width, confusable letters and spacing aside). Read inside the write
 /// transaction, so two racing creations cannot both pass.
 async fn name_free(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::store::Connection,
     campaign: &CampaignId,
     name: &str,
     except: Option<&CharacterId>,
 ) -> Result<(), Problem> {
-    let names: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM characters WHERE campaign_id = ?")
+    let names: Vec<(String, String)> = sqlx::query_as("SELECT id, name FROM characters WHERE campaign_id = $1")
         .bind(campaign.as_str())
         .fetch_all(conn)
         .await

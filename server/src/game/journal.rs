@@ -3,8 +3,8 @@
 
 use super::facts::GameFact;
 use crate::store::now_ms;
+use crate::store::Connection;
 use app::domain::ids::{CampaignId, SessionId};
-use sqlx::SqliteConnection;
 
 /// One journal entry to append with [`append_many`].
 pub struct Entry<'a> {
@@ -23,10 +23,10 @@ const APPEND_CHUNK: usize = 128;
 
 /// Appends many entries with a few multi-row statements: the chat writer's batches record hundreds of
 /// in-game facts per transaction, and a statement per fact would cost a round trip to the database thread each.
-pub async fn append_many(conn: &mut SqliteConnection, entries: &[Entry<'_>]) -> Result<(), sqlx::Error> {
+pub async fn append_many(conn: &mut Connection, entries: &[Entry<'_>]) -> Result<(), sqlx::Error> {
     let now = now_ms();
     for chunk in crate::store::cached_runs(entries, APPEND_CHUNK) {
-        let rows = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let rows = crate::store::row_placeholders(chunk.len(), 5);
         let sql =
             format!("INSERT INTO game_events (campaign_id, session_id, kind, payload, recorded_at) VALUES {rows}");
         // Only placeholders are interpolated; every value is bound. Runs have a few lengths, each one cached.
@@ -46,19 +46,21 @@ pub async fn append_many(conn: &mut SqliteConnection, entries: &[Entry<'_>]) -> 
 
 /// Appends one fact to the journal inside the caller's transaction.
 pub async fn append(
-    conn: &mut SqliteConnection,
+    conn: &mut Connection,
     campaign: &CampaignId,
     session: Option<&SessionId>,
     fact: &GameFact,
 ) -> Result<(), sqlx::Error> {
     let (kind, payload) = fact.to_row();
-    sqlx::query("INSERT INTO game_events (campaign_id, session_id, kind, payload, recorded_at) VALUES (?, ?, ?, ?, ?)")
-        .bind(campaign.as_str())
-        .bind(session.map(SessionId::as_str))
-        .bind(kind)
-        .bind(payload)
-        .bind(now_ms())
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO game_events (campaign_id, session_id, kind, payload, recorded_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(campaign.as_str())
+    .bind(session.map(SessionId::as_str))
+    .bind(kind)
+    .bind(payload)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
     Ok(())
 }

@@ -10,7 +10,7 @@ use app::domain::{ErrorCode, Problem};
 impl Game {
     /// A user's name, for the snapshots journal entries keep.
     pub(super) async fn username(&self, user: &UserId) -> Result<String, Problem> {
-        sqlx::query_scalar("SELECT username FROM users WHERE id = ?")
+        sqlx::query_scalar("SELECT username FROM users WHERE id = $1")
             .bind(user.as_str())
             .fetch_optional(&self.pool)
             .await
@@ -48,7 +48,7 @@ impl Game {
         let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         if role == Role::Gm {
             let gms: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM campaign_members WHERE campaign_id = ? AND role = 'gm'")
+                sqlx::query_scalar("SELECT COUNT(*) FROM campaign_members WHERE campaign_id = $1 AND role = 'gm'")
                     .bind(campaign.as_str())
                     .fetch_one(&mut *tx)
                     .await
@@ -62,22 +62,22 @@ impl Game {
             }
         }
         sqlx::query(
-            "DELETE FROM character_controllers WHERE user_id = ?
-             AND character_id IN (SELECT id FROM characters WHERE campaign_id = ?)",
+            "DELETE FROM character_controllers WHERE user_id = $1
+             AND character_id IN (SELECT id FROM characters WHERE campaign_id = $2)",
         )
         .bind(member.as_str())
         .bind(campaign.as_str())
         .execute(&mut *tx)
         .await
         .or_internal()?;
-        sqlx::query("DELETE FROM campaign_members WHERE campaign_id = ? AND user_id = ?")
+        sqlx::query("DELETE FROM campaign_members WHERE campaign_id = $1 AND user_id = $2")
             .bind(campaign.as_str())
             .bind(member.as_str())
             .execute(&mut *tx)
             .await
             .or_internal()?;
         let active: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM sessions WHERE campaign_id = ? AND status = 'active' ORDER BY started_at DESC LIMIT 1",
+            "SELECT id FROM sessions WHERE campaign_id = $1 AND status = 'active' ORDER BY started_at DESC LIMIT 1",
         )
         .bind(campaign.as_str())
         .fetch_optional(&mut *tx)

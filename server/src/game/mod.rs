@@ -47,7 +47,7 @@ impl Game {
     /// open pages refresh what they offer.
     async fn commit_table_change(
         &self,
-        mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+        mut tx: crate::store::Transaction,
         campaign: &app::domain::ids::CampaignId,
         fact: facts::GameFact,
     ) -> Result<(), app::domain::Problem> {

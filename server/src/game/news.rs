@@ -34,7 +34,7 @@ pub struct NewsPage {
 /// `game_events_news`'s own (migration 0007), word for word, so the read walks that small index instead of every
 /// chat fact said since the cursor.
 pub(crate) const NEWS_QUERY: &str = "SELECT id, campaign_id, session_id, kind, payload FROM game_events \
-     WHERE id > ? AND kind NOT IN ('chat_message', 'roll') ORDER BY id LIMIT ?";
+     WHERE id > $1 AND kind NOT IN ('chat_message', 'roll') ORDER BY id LIMIT $2";
 
 impl Game {
     /// Up to `limit` journal entries after `after`, read as news.
@@ -79,7 +79,7 @@ impl Game {
 
     async fn general_channel(&self, campaign: &CampaignId) -> Result<Option<ChannelId>, Problem> {
         let id: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM channels WHERE context_type = 'campaign_table' AND context_id = ? || ':general'",
+            "SELECT id FROM channels WHERE context_type = 'campaign_table' AND context_id = $1 || ':general'",
         )
         .bind(campaign.as_str())
         .fetch_optional(&self.pool)
@@ -90,7 +90,7 @@ impl Game {
 
     async fn session_channel(&self, session: &str) -> Result<Option<ChannelId>, Problem> {
         let id: Option<String> =
-            sqlx::query_scalar("SELECT id FROM channels WHERE context_type = 'session' AND context_id = ?")
+            sqlx::query_scalar("SELECT id FROM channels WHERE context_type = 'session' AND context_id = $1")
                 .bind(session)
                 .fetch_optional(&self.pool)
                 .await
@@ -186,7 +186,7 @@ mod tests {
         for kind in ["chat_message", "roll", "session_created", "chat_message"] {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO game_events (campaign_id, session_id, kind, payload, recorded_at) \
-                 VALUES ('c', NULL, ?, '{}', 0) RETURNING id",
+                 VALUES ('c', NULL, $1, '{}', 0) RETURNING id",
             )
             .bind(kind)
             .fetch_one(&pool)

@@ -24,7 +24,7 @@ impl Game {
         let now = now_ms();
         let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         sqlx::query(
-            "INSERT INTO sessions (id, campaign_id, title, status, created_at) VALUES (?, ?, ?, 'scheduled', ?)",
+            "INSERT INTO sessions (id, campaign_id, title, status, created_at) VALUES ($1, $2, $3, 'scheduled', $4)",
         )
         .bind(id.as_str())
         .bind(campaign.as_str())
@@ -64,7 +64,7 @@ impl Game {
     ) -> Result<SessionStatus, Problem> {
         let row: Option<(String, String, String, String)> = sqlx::query_as(
             "SELECT s.campaign_id, s.status, c.id, s.title FROM sessions s
-             JOIN channels c ON c.context_type = 'session' AND c.context_id = s.id WHERE s.id = ?",
+             JOIN channels c ON c.context_type = 'session' AND c.context_id = s.id WHERE s.id = $1",
         )
         .bind(session.as_str())
         .fetch_optional(&self.pool)
@@ -79,10 +79,10 @@ impl Game {
         let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         // The status guard makes a concurrent change lose cleanly instead of skipping a state.
         let changed = sqlx::query(
-            "UPDATE sessions SET status = ?,
-                started_at = CASE WHEN ? = 'active' AND started_at IS NULL THEN ? ELSE started_at END,
-                ended_at = CASE WHEN ? = 'ended' THEN ? ELSE ended_at END
-             WHERE id = ? AND status = ?",
+            "UPDATE sessions SET status = $1,
+                started_at = CASE WHEN $2 = 'active' AND started_at IS NULL THEN $3 ELSE started_at END,
+                ended_at = CASE WHEN $4 = 'ended' THEN $5 ELSE ended_at END
+             WHERE id = $6 AND status = $7",
         )
         .bind(to.as_str())
         .bind(to.as_str())

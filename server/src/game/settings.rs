@@ -12,8 +12,8 @@ impl Game {
     pub async fn set_gm_sees_whispers(&self, user: &UserId, campaign: &CampaignId, on: bool) -> Result<(), Problem> {
         self.require_gm(user, campaign).await?;
         let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
-        sqlx::query("UPDATE campaigns SET gm_sees_whispers = ? WHERE id = ?")
-            .bind(on)
+        sqlx::query("UPDATE campaigns SET gm_sees_whispers = $1 WHERE id = $2")
+            .bind(i64::from(on))
             .bind(campaign.as_str())
             .execute(&mut *tx)
             .await
@@ -43,7 +43,7 @@ impl Game {
         let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
         let inserted = sqlx::query(
             "INSERT INTO character_controllers (character_id, user_id)
-             SELECT id, ? FROM characters WHERE id = ? AND campaign_id = ?
+             SELECT id, $1 FROM characters WHERE id = $2 AND campaign_id = $3
              ON CONFLICT DO NOTHING",
         )
         .bind(user.as_str())

@@ -1,108 +1,156 @@
-//! The database: one pool, built once, with the migrations embedded in the binary.
+//! The database: one pool, built once, with the migrations embedded in the binary, on SQLite or Postgres as
+//! the URL says.
 //!
 //! SQLite is the embedded default (`./data/tabletalk.db`). It runs in WAL mode with `synchronous = FULL`, so a
-//! committed transaction survives power loss: a `chat.ack` is only sent after such a commit.
+//! committed transaction survives power loss: a `chat.ack` is only sent after such a commit. Postgres
+//! (`postgres://...`) is the shared database of several instances (`docs/deploy.md`).
+//!
+//! Both run behind sqlx's `Any` driver, so every service holds one pool type and writes each statement once:
+//! the SQL here is the common dialect of the two (`$1` placeholders, which SQLite reads as numbered parameters,
+//! `ON CONFLICT`, `RETURNING`, partial indexes), and the few places where the engines differ ask
+//! [`Backend::of`]. `docs/architecture.md` says why `Any` and not a pool enum.
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
-use std::str::FromStr;
-use std::time::Duration;
+use sqlx::Executor;
+
+pub use sqlx::AnyConnection as Connection;
+
+pub mod copy;
+mod postgres;
+mod sqlite;
 
 /// The pool type every service shares.
-pub type Pool = SqlitePool;
+pub type Pool = sqlx::AnyPool;
+
+/// A transaction on the shared pool.
+pub type Transaction = sqlx::Transaction<'static, sqlx::Any>;
 
 /// The default database of a local install.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/tabletalk.db";
 
-/// How often the background checkpointer copies committed WAL pages into the database file.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
-
-/// The size, in bytes, a WAL file is cut back to when it starts over.
-const WAL_SIZE_AT_REST: u64 = 64 * 1024 * 1024;
-
-/// Opens (creating if needed) the database at `url` and its folder, and starts its checkpointer.
-///
-/// Commits never checkpoint by themselves (SQLite's default lets the commit that crosses 1,000 WAL pages copy
-/// them all into the database file and sync it, a stall of many milliseconds in the chat writer's path, felt
-/// by every send of that batch). A background task checkpoints instead, passively: it never blocks a writer
-/// or a reader, and the WAL starts over once everything in it is copied.
-pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
-    let pool = connect_with(url, SqliteSynchronous::Full, false).await?;
-    let checkpointer = pool.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        while !checkpointer.is_closed() {
-            tick.tick().await;
-            if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                .execute(&checkpointer)
-                .await
-            {
-                if checkpointer.is_closed() {
-                    break;
-                }
-                tracing::warn!(%error, "WAL checkpoint failed");
-            }
-        }
-    });
-    Ok(pool)
+/// Which engine a pool or connection talks to, for the few statements that differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded default: one file, one writer at a time.
+    Sqlite,
+    /// A shared server: several instances write at once, so locks decide what SQLite's single writer did.
+    Postgres,
 }
 
-/// Opens the database as [`connect`] does but without its background checkpointer, for tests of what else
+impl Backend {
+    /// The engine a database URL names, or a one-line reason naming `DATABASE_URL`.
+    pub fn of_url(url: &str) -> Result<Self, StoreError> {
+        match url.split_once(':').map(|(scheme, _)| scheme) {
+            Some("sqlite") => Ok(Self::Sqlite),
+            Some("postgres" | "postgresql") => Ok(Self::Postgres),
+            _ => Err(StoreError::Url(format!(
+                "DATABASE_URL must start with sqlite:// or postgres:// (got {:?})",
+                redacted(url)
+            ))),
+        }
+    }
+
+    /// The engine behind `pool`.
+    pub fn of(pool: &Pool) -> Self {
+        Self::of_scheme(pool.connect_options().database_url.scheme())
+    }
+
+    /// The engine behind `connection`.
+    pub fn of_connection(connection: &Connection) -> Self {
+        if connection.backend_name().eq_ignore_ascii_case("sqlite") {
+            Self::Sqlite
+        } else {
+            Self::Postgres
+        }
+    }
+
+    fn of_scheme(scheme: &str) -> Self {
+        if scheme == "sqlite" {
+            Self::Sqlite
+        } else {
+            Self::Postgres
+        }
+    }
+}
+
+/// Why the database could not be opened at start: each says which setting to fix, in one line.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The URL names no engine Tabletalk runs on.
+    #[error("{0}")]
+    Url(String),
+    /// The database did not answer or refused.
+    #[error("DATABASE_URL {url}: the database could not be opened: {cause}")]
+    Open { url: String, cause: String },
+    /// A migration failed.
+    #[error("DATABASE_URL {url}: migrations failed: {cause}")]
+    Migrate { url: String, cause: String },
+}
+
+/// `url` without its password, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Opens (creating if needed) the database at `url`. On SQLite this also makes its folder and starts its
+/// checkpointer (see `sqlite::connect`); on Postgres the database must exist.
+pub async fn connect(url: &str) -> Result<Pool, StoreError> {
+    let opened = match Backend::of_url(url)? {
+        Backend::Sqlite => sqlite::connect(url, sqlite::Durability::Full).await,
+        Backend::Postgres => postgres::connect(url).await,
+    };
+    opened.map_err(|error| StoreError::Open {
+        url: redacted(url),
+        cause: one_line(&error),
+    })
+}
+
+/// Opens the database as [`connect`] does but without SQLite's background checkpointer, for tests of what else
 /// checkpoints.
 #[cfg(test)]
 pub(crate) async fn connect_without_checkpointer(url: &str) -> Result<Pool, sqlx::Error> {
-    connect_with(url, SqliteSynchronous::Full, false).await
+    sqlite::open(url, sqlite::Durability::Full, false).await
 }
 
-/// Opens the database for bulk seeding: commits are not synced one by one (WAL with `synchronous = NORMAL`
-/// stays consistent after a crash but may lose the last commits, and a crashed seed is simply run again).
-pub async fn connect_for_seeding(url: &str) -> Result<Pool, sqlx::Error> {
-    connect_with(url, SqliteSynchronous::Normal, true).await
+/// Opens the database for bulk seeding: on SQLite, commits are not synced one by one (WAL with
+/// `synchronous = NORMAL` stays consistent after a crash but may lose the last commits, and a crashed seed is
+/// simply run again).
+pub async fn connect_for_seeding(url: &str) -> Result<Pool, StoreError> {
+    let opened = match Backend::of_url(url)? {
+        Backend::Sqlite => sqlite::open(url, sqlite::Durability::Seeding, true).await,
+        Backend::Postgres => postgres::connect(url).await,
+    };
+    opened.map_err(|error| StoreError::Open {
+        url: redacted(url),
+        cause: one_line(&error),
+    })
 }
 
-async fn connect_with(url: &str, synchronous: SqliteSynchronous, autocheckpoint: bool) -> Result<Pool, sqlx::Error> {
-    let mut options = SqliteConnectOptions::from_str(url)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(synchronous)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
-    if !autocheckpoint {
-        // The WAL file keeps its largest size when it starts over unless told otherwise; once a busy spell
-        // is over it shrinks back to this.
-        options = options
-            .pragma("wal_autocheckpoint", "0")
-            .pragma("journal_size_limit", WAL_SIZE_AT_REST.to_string());
-    }
-    if let Some(folder) = options.get_filename().parent() {
-        if !folder.as_os_str().is_empty() {
-            std::fs::create_dir_all(folder).map_err(sqlx::Error::Io)?;
-        }
-    }
-    // An embedded database does not drop connections: pinging one before every use would only add a round
-    // trip to the database thread to every query.
-    SqlitePoolOptions::new()
-        .max_connections(8)
-        .test_before_acquire(false)
-        .connect_with(options)
-        .await
-}
-
-/// An in-memory database for tests: one shared connection, so every query sees the same data.
+/// An in-memory SQLite database for tests: one shared connection, so every query sees the same data.
 pub async fn connect_in_memory() -> Result<Pool, sqlx::Error> {
-    let options = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
-    SqlitePoolOptions::new()
-        .max_connections(1)
-        .idle_timeout(None)
-        .max_lifetime(None)
-        .connect_with(options)
-        .await
+    sqlite::in_memory().await
 }
 
-/// Applies the embedded migrations that have not run yet.
-pub async fn migrate(pool: &Pool) -> Result<(), sqlx::migrate::MigrateError> {
-    sqlx::migrate!("./migrations").run(pool).await
+/// Applies the embedded migrations of the pool's engine that have not run yet.
+pub async fn migrate(pool: &Pool) -> Result<(), StoreError> {
+    let applied = match Backend::of(pool) {
+        Backend::Sqlite => sqlx::migrate!("./migrations").run(pool).await,
+        Backend::Postgres => sqlx::migrate!("./migrations_postgres").run(pool).await,
+    };
+    applied.map_err(|error| StoreError::Migrate {
+        url: redacted(pool.connect_options().database_url.as_ref()),
+        cause: one_line(&error),
+    })
+}
+
+/// An error's text on one line (Postgres' messages carry details on further lines).
+fn one_line(error: &dyn std::fmt::Display) -> String {
+    error.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The steps SQLite's planner chooses for `sql` (its parameters left unbound, which does not change the plan),
@@ -122,11 +170,44 @@ pub(crate) async fn plan_using_index(pool: &Pool, sql: &str, index: &str) -> Vec
     details
 }
 
-/// Begins a transaction that will write. `BEGIN IMMEDIATE` takes the write lock up front, waiting up to the busy
-/// timeout; a deferred transaction that reads first and writes later fails at once with "database is locked"
-/// when another connection committed in between (SQLite cannot upgrade its stale read snapshot).
-pub async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-    pool.begin_with("BEGIN IMMEDIATE").await
+/// The advisory lock that orders the game authority's changes against each other and against the chat
+/// writer's batches on Postgres, as SQLite's one write lock does (a session cannot end between the writer's
+/// check that its room is open and the commit of what it admitted). Changes hold it alone, writer batches
+/// share it.
+pub const TABLE_CHANGE_LOCK: i64 = 0x7461_626c_6574;
+
+/// Begins a transaction that will write and may read first. On SQLite `BEGIN IMMEDIATE` takes the write lock
+/// up front, waiting up to the busy timeout (a deferred transaction that reads first and writes later fails at
+/// once with "database is locked" when another connection committed in between). On Postgres it takes
+/// [`TABLE_CHANGE_LOCK`] alone, so read-then-write changes (the last GM leaving, a session changing state)
+/// see each other's commits, as on SQLite.
+pub async fn begin_write(pool: &Pool) -> Result<Transaction, sqlx::Error> {
+    match Backend::of(pool) {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => {
+            let mut tx = pool.begin().await?;
+            tx.execute(sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(TABLE_CHANGE_LOCK))
+                .await?;
+            Ok(tx)
+        }
+    }
+}
+
+/// `$start, $start+1, ...`: `count` numbered placeholders, for a list built at run time.
+pub fn placeholders(start: usize, count: usize) -> String {
+    (start..start + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `($1, ..., $width), ($width+1, ...)`: `rows` parenthesised groups of `width` numbered placeholders, for a
+/// multi-row `VALUES`.
+pub fn row_placeholders(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|row| format!("({})", placeholders(1 + row * width, width)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Milliseconds since the Unix epoch, the unit of every timestamp column.
@@ -145,6 +226,33 @@ pub fn internal(error: impl std::fmt::Display) -> app::domain::Problem {
     let at = std::panic::Location::caller();
     tracing::error!(%error, file = at.file(), line = at.line(), "internal error");
     app::domain::Problem::internal()
+}
+
+/// Whether `error` says the database cannot be reached right now (no connection could be had, the connection
+/// broke, the server is shutting down or starting), rather than that a statement failed.
+pub fn is_unreachable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
+        // SQLSTATE class 08 is a connection exception; 57P01-57P03 the server shutting down or starting.
+        sqlx::Error::Database(database) => database
+            .code()
+            .is_some_and(|code| code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")),
+        _ => false,
+    }
+}
+
+/// A database error as the user hears it: [`app::domain::Problem::unavailable`] when the database cannot be
+/// reached (nothing was done; the same request works once it is back), otherwise [`internal`]. Logged where
+/// it was called either way.
+#[track_caller]
+pub fn fault(error: sqlx::Error) -> app::domain::Problem {
+    if is_unreachable(&error) {
+        let at = std::panic::Location::caller();
+        tracing::warn!(%error, file = at.file(), line = at.line(), "the database cannot be reached");
+        app::domain::Problem::unavailable("its database")
+    } else {
+        internal(error)
+    }
 }
 
 /// `?` for faults: `result.or_internal()?` turns any error into [`internal`], logged at the line of the call.
@@ -249,6 +357,20 @@ mod tests {
             cached_runs(&[0; 130], 64).iter().map(|r| r.len()).collect::<Vec<_>>(),
             [64, 64, 2]
         );
+    }
+
+    #[test]
+    fn placeholders_are_numbered_across_rows() {
+        assert_eq!(placeholders(3, 2), "$3, $4");
+        assert_eq!(row_placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+    }
+
+    #[test]
+    fn the_url_names_the_engine_or_the_variable_to_fix() {
+        assert_eq!(Backend::of_url("sqlite://data/t.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::of_url("postgres://u@h/db").unwrap(), Backend::Postgres);
+        let wrong = Backend::of_url("mysql://u:secret@h/db").unwrap_err().to_string();
+        assert!(wrong.contains("DATABASE_URL") && !wrong.contains("secret"), "{wrong}");
     }
 
     #[test]

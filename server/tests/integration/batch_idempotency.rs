@@ -36,11 +36,12 @@ async fn concurrent_retries_in_one_batch_store_one_message() {
     }
     assert_eq!(stored.len(), 1, "exactly one send stored the message");
     assert_eq!(ids.len(), 1, "every answer names the same message");
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE channel_id = ? AND client_message_id = ?")
-        .bind(channel.as_str())
-        .bind("same-key")
-        .fetch_one(&server.pool)
-        .await
-        .unwrap();
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE channel_id = $1 AND client_message_id = $2")
+            .bind(channel.as_str())
+            .bind("same-key")
+            .fetch_one(&server.pool)
+            .await
+            .unwrap();
     assert_eq!(count, 1);
 }

@@ -24,7 +24,7 @@ async fn the_background_checkpointer_copies_commits_into_the_database_file() {
     // About 2 MB in 200 commits: without a checkpoint all of it stays in the WAL.
     let line = "x".repeat(10_000);
     for _ in 0..200 {
-        sqlx::query("INSERT INTO filler (body) VALUES (?)")
+        sqlx::query("INSERT INTO filler (body) VALUES ($1)")
             .bind(&line)
             .execute(&pool)
             .await

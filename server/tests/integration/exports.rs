@@ -90,7 +90,7 @@ async fn gm_and_player_exports_differ_exactly_by_what_each_may_see() {
     );
     assert!(!bob_json.contains("GMONLY-ALICE") && bob_json.contains("GMROLL-BOB"));
     // Nothing is lost: every stored message is in someone's export.
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE channel_id = ?")
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE channel_id = $1")
         .bind(room.as_str())
         .fetch_one(&server.pool)
         .await

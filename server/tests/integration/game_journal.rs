@@ -59,7 +59,10 @@ fn written_tables(dir: &Path) -> Vec<(String, String)> {
                     .chars()
                     .take_while(|c| c.is_alphanumeric() || *c == '_')
                     .collect();
-                found.push((path.display().to_string(), table));
+                // `ON CONFLICT ... DO UPDATE SET` updates the table its INSERT named, already counted.
+                if table != "SET" {
+                    found.push((path.display().to_string(), table));
+                }
             }
         }
     }
@@ -71,8 +74,9 @@ fn chat_writes_only_its_own_journal_and_game_never_imports_chat() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let chat_writes = written_tables(&src.join("chat"));
     assert!(!chat_writes.is_empty(), "the scan sees chat's inserts");
-    // Chat's own tables: its message journal and its cursor over the game's news.
-    const CHAT_TABLES: [&str; 2] = ["messages", "chat_notice_cursor"];
+    // Chat's own tables: its message journal, the writers' sequence counters (Postgres) and its cursor over
+    // the game's news.
+    const CHAT_TABLES: [&str; 3] = ["messages", "channel_sequences", "chat_notice_cursor"];
     for (file, table) in &chat_writes {
         assert!(
             CHAT_TABLES.contains(&table.as_str()),

@@ -56,7 +56,7 @@ async fn general_works_without_a_session_and_stays_out_of_the_game_journal() {
         .unwrap();
     assert_eq!(facts, 0, "off-game messages and rolls live only in the chat journal");
     let stored: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE channel_id = ? AND sender_id IS NOT NULL")
+        sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE channel_id = $1 AND sender_id IS NOT NULL")
             .bind(general.as_str())
             .fetch_one(&server.pool)
             .await

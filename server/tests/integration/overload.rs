@@ -38,9 +38,9 @@ async fn a_refused_send_keeps_its_place_on_its_socket() {
     let mut socket = server.connect(&token).await;
     socket.join(&channel, None).await;
 
-    // Stall the writer (another connection holds SQLite's write lock) and fill its queue until it refuses.
-    let mut lock = server.pool.acquire().await.unwrap();
-    sqlx::query("BEGIN IMMEDIATE").execute(&mut *lock).await.unwrap();
+    // Stall the writer (another transaction holds what the writer's batch waits for: SQLite's write lock, or on
+    // Postgres the table-change lock alone) and fill its queue until it refuses.
+    let lock = server::store::begin_write(&server.pool).await.unwrap();
     let mut backlog = Vec::new();
     // Twice: the writer takes its first batch out of the queue when it next runs, and then waits for the lock.
     for _ in 0..2 {
@@ -69,8 +69,7 @@ async fn a_refused_send_keeps_its_place_on_its_socket() {
     assert!(first["retry_after_ms"].as_u64().is_some_and(|ms| ms > 0), "{first}");
 
     // The writer moves again; wait until the queue has room (a send from outside this socket is taken).
-    sqlx::query("ROLLBACK").execute(&mut *lock).await.unwrap();
-    drop(lock);
+    lock.rollback().await.unwrap();
     loop {
         let request = SendRequest::text(&elsewhere, &format!("fill-{}", backlog.len()), "filler");
         match server.state.chat.begin_send(&gm, request).await {

@@ -61,7 +61,7 @@ async fn a_socket_closes_when_its_login_session_expires() {
     let (gm, token) = server.user("gamemaster").await;
     let (_, _, channel) = server.table(&gm, &[], true).await;
     let soon = server::store::now_ms() + 1_000;
-    sqlx::query("UPDATE login_sessions SET expires_at = ?")
+    sqlx::query("UPDATE login_sessions SET expires_at = $1")
         .bind(soon)
         .execute(&server.pool)
         .await

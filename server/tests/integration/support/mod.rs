@@ -1,4 +1,4 @@
-//! A real Tabletalk server on port 0 over a fresh SQLite file, and a raw WebSocket client that speaks the
+//! A real Tabletalk server on port 0 over a fresh database (a SQLite file, or a Postgres database), and a raw WebSocket client that speaks the
 //! protocol the way any third-party client would.
 #![allow(dead_code)]
 
@@ -34,13 +34,85 @@ impl Drop for TestServer {
     }
 }
 
+/// The Postgres server the suite runs on instead of SQLite, when set: an address of its admin database
+/// (`postgres://postgres@127.0.0.1:PORT/postgres`). `scripts/test.sh` starts a throwaway cluster and runs the
+/// suite a second time with it.
+pub const POSTGRES_ENV: &str = "TABLETALK_TEST_POSTGRES";
+
+/// Whether this run of the suite is on Postgres.
+pub fn on_postgres() -> bool {
+    std::env::var(POSTGRES_ENV).is_ok_and(|url| !url.is_empty())
+}
+
+/// The URL of a new, empty database for one test: a SQLite file in `dir`, or on the Postgres server of
+/// [`POSTGRES_ENV`] a database of its own (the throwaway cluster goes with all of them at the end).
+pub async fn fresh_database_url(dir: &std::path::Path) -> String {
+    match std::env::var(POSTGRES_ENV) {
+        Ok(admin) if !admin.is_empty() => {
+            use sqlx::{Connection, Executor};
+            sqlx::any::install_default_drivers();
+            let name = format!("tt_{}", ulid::Ulid::generate().to_string().to_lowercase());
+            let mut connection = sqlx::AnyConnection::connect(&admin)
+                .await
+                .expect("the test Postgres server");
+            connection
+                .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .await
+                .unwrap();
+            let (server, _) = admin.rsplit_once('/').expect("a database in the admin URL");
+            format!("{server}/{name}")
+        }
+        _ => format!("sqlite://{}/test.db", dir.display()),
+    }
+}
+
+/// A new, migrated database for one test (see [`fresh_database_url`]).
+pub async fn fresh_database(dir: &std::path::Path) -> server::store::Pool {
+    let url = fresh_database_url(dir).await;
+    let pool = server::store::connect(&url).await.unwrap();
+    server::store::migrate(&pool).await.unwrap();
+    pool
+}
+
 impl TestServer {
     pub async fn start() -> Self {
         let dir = std::env::temp_dir().join(format!("tabletalk-test-{}", ulid::Ulid::generate()));
         std::fs::create_dir_all(&dir).unwrap();
-        let url = format!("sqlite://{}/test.db", dir.display());
-        let pool = server::store::connect(&url).await.unwrap();
+        let pool = fresh_database(&dir).await;
+        Self::over(pool, dir).await
+    }
+
+    /// A server on a SQLite file whichever pass this is (a source for `migrate --from`).
+    pub async fn start_sqlite() -> Self {
+        let dir = std::env::temp_dir().join(format!("tabletalk-test-{}", ulid::Ulid::generate()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pool = server::store::connect(&format!("sqlite://{}/test.db", dir.display()))
+            .await
+            .unwrap();
         server::store::migrate(&pool).await.unwrap();
+        Self::over(pool, dir).await
+    }
+
+    /// The URL of this server's database.
+    pub fn database_url(&self) -> String {
+        self.pool.connect_options().database_url.to_string()
+    }
+
+    /// A second instance over the same database as `self` (as several instances behind a balancer share
+    /// one Postgres): its own writer, hub and caches.
+    pub async fn beside(&self) -> Self {
+        let pool = server::store::connect(&self.database_url()).await.unwrap();
+        let dir = std::env::temp_dir().join(format!("tabletalk-test-{}", ulid::Ulid::generate()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self::over(pool, dir).await
+    }
+
+    /// A server over an existing, migrated database (its folder `dir` is removed with it).
+    pub async fn over_existing(pool: server::store::Pool, dir: PathBuf) -> Self {
+        Self::over(pool, dir).await
+    }
+
+    async fn over(pool: server::store::Pool, dir: PathBuf) -> Self {
         let options = leptos::prelude::LeptosOptions::builder()
             .output_name("tabletalk")
             .build();
@@ -87,7 +159,7 @@ impl TestServer {
         for _ in 0..500 {
             let (cursor, last): (i64, i64) = sqlx::query_as(
                 "SELECT (SELECT last_event_id FROM chat_notice_cursor WHERE id = 1),
-                        (SELECT COALESCE(MAX(id), 0) FROM game_events)",
+                        (SELECT COALESCE(MAX(id), 0) FROM game_events WHERE kind NOT IN ('chat_message', 'roll'))",
             )
             .fetch_one(&self.pool)
             .await

@@ -1,0 +1,129 @@
+//! Several instances over one Postgres database, each with its own writer (issue 15): sequence ids stay
+//! gap-free and strictly increasing per channel, and a key sent to two instances at once is stored once.
+//!
+//! These are properties of the shared database. On SQLite, one instance owns its file (`docs/deploy.md`): in
+//! the SQLite pass of the suite these tests check only that they are on SQLite; the Postgres pass
+//! (`scripts/test.sh`) runs them for real.
+
+use crate::support::{on_postgres, TestServer};
+use app::domain::frames::ServerFrame;
+use app::domain::views::UserSummary;
+use server::chat::SendRequest;
+use std::collections::HashSet;
+
+/// Instances writing at once in the tests below.
+const INSTANCES: usize = 3;
+
+/// The ids an ack names, and whether it was a duplicate.
+fn ack(answer: Result<ServerFrame, app::domain::Problem>) -> (String, i64, bool) {
+    match answer.expect("stored") {
+        ServerFrame::Ack {
+            message_id,
+            sequence_id,
+            duplicate,
+            ..
+        } => (message_id, sequence_id, duplicate),
+        other => panic!("unexpected answer {other:?}"),
+    }
+}
+
+/// Whether this pass can run the shared-database tests; on SQLite says why not.
+fn shared_database() -> bool {
+    if !on_postgres() {
+        eprintln!("several instances share a Postgres database only; this pass is on SQLite");
+    }
+    on_postgres()
+}
+
+#[tokio::test]
+async fn writers_of_several_instances_give_out_every_sequence_id_once_and_in_order() {
+    if !shared_database() {
+        return;
+    }
+    let first = TestServer::start().await;
+    let (gm, _) = first.user("gamemaster").await;
+    let mut players: Vec<UserSummary> = Vec::new();
+    for index in 0..INSTANCES {
+        players.push(first.user(&format!("player{index}")).await.0);
+    }
+    let player_refs: Vec<&UserSummary> = players.iter().collect();
+    let (campaign, _, room) = first.table(&gm, &player_refs, true).await;
+    let view = first.state.game.campaign_view(&gm.id, &campaign).await.unwrap();
+    let general = view.table_channels[0].id.clone();
+    let mut instances = vec![first];
+    for _ in 1..INSTANCES {
+        let next = instances[0].beside().await;
+        instances.push(next);
+    }
+    // Every instance's player sends bursts to two channels at once; the writers' batches interleave.
+    let per_sender = 60;
+    let mut sends = Vec::new();
+    for (index, instance) in instances.iter().enumerate() {
+        let player = &players[index];
+        for n in 0..per_sender {
+            let channel = if n % 2 == 0 { &room } else { &general };
+            let request = SendRequest::text(channel, &format!("{index}-{n}"), &format!("line {n} from {index}"));
+            sends.push(instance.state.chat.send(player, request));
+        }
+    }
+    let answers: Vec<(String, i64, bool)> = futures::future::join_all(sends).await.into_iter().map(ack).collect();
+    assert!(answers.iter().all(|(_, _, duplicate)| !duplicate));
+    let ids: HashSet<&String> = answers.iter().map(|(id, _, _)| id).collect();
+    assert_eq!(ids.len(), answers.len(), "every send stored its own message");
+    for channel in [&room, &general] {
+        let sequences: Vec<i64> =
+            sqlx::query_scalar("SELECT sequence_id FROM messages WHERE channel_id = $1 ORDER BY sequence_id")
+                .bind(channel.as_str())
+                .fetch_all(&instances[0].pool)
+                .await
+                .unwrap();
+        let expected: Vec<i64> = (1..=sequences.len() as i64).collect();
+        assert_eq!(sequences, expected, "gap-free from 1 in {channel}");
+    }
+    let members_said: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE sender_id IS NOT NULL")
+        .fetch_one(&instances[0].pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        members_said as usize,
+        INSTANCES * per_sender,
+        "exactly the acked sends were stored"
+    );
+}
+
+#[tokio::test]
+async fn one_key_sent_to_several_instances_at_once_is_stored_once() {
+    if !shared_database() {
+        return;
+    }
+    let first = TestServer::start().await;
+    let (gm, _) = first.user("gamemaster").await;
+    let (_, _, room) = first.table(&gm, &[], true).await;
+    let mut instances = vec![first];
+    for _ in 1..INSTANCES {
+        let next = instances[0].beside().await;
+        instances.push(next);
+    }
+    for round in 0..20 {
+        let key = format!("retry-{round}");
+        let sends = instances.iter().flat_map(|instance| {
+            let request = SendRequest::text(&room, &key, "Said once, whichever instance hears it.");
+            [
+                instance.state.chat.send(&gm, request.clone()),
+                instance.state.chat.send(&gm, request),
+            ]
+        });
+        let answers: Vec<(String, i64, bool)> = futures::future::join_all(sends).await.into_iter().map(ack).collect();
+        let named: HashSet<(&String, i64)> = answers.iter().map(|(id, sequence, _)| (id, *sequence)).collect();
+        assert_eq!(named.len(), 1, "every instance answers with the original: {answers:?}");
+        assert_eq!(answers.iter().filter(|(_, _, duplicate)| !duplicate).count(), 1);
+        let stored: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE channel_id = $1 AND client_message_id = $2")
+                .bind(room.as_str())
+                .bind(&key)
+                .fetch_one(&instances[0].pool)
+                .await
+                .unwrap();
+        assert_eq!(stored, 1, "round {round}");
+    }
+}
