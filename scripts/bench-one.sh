@@ -12,10 +12,19 @@ out=target/bench-ab; mkdir -p $out
 dir=$out/db-$name; rm -rf $dir; mkdir -p $dir
 ulimit -n "$(ulimit -Hn)"
 if [ "$scenario" = fanout ]; then rooms=1250; members=8; args="--rates 2000 --seconds 10 --connect-concurrency 256"; else rooms=2500; members=2; args="--rates ${BENCH_RATES:-5000,10000,20000,30000,36000} --seconds ${BENCH_SECONDS:-5} --drain-seconds 90 --connect-concurrency 256"; fi
+# BENCH_DATABASE=postgres runs the server on a throwaway Postgres cluster (scripts/postgres.sh; fsync and
+# synchronous_commit on, as a primary runs) instead of its SQLite file.
+url="sqlite://$dir/t.db"
+if [ "${BENCH_DATABASE:-sqlite}" = postgres ]; then
+  . scripts/postgres.sh
+  POSTGRES_OPTIONS="-c shared_buffers=1GB -c max_wal_size=8GB" postgres_start
+  psql "$TABLETALK_POSTGRES_ADMIN" -qc "CREATE DATABASE bench" >/dev/null
+  url="${TABLETALK_POSTGRES_ADMIN%/postgres}/bench"
+fi
 backlog=""; [ "$scenario" = durable ] && $bin seed --help | grep -q bench-backlog && backlog="--bench-backlog ${BENCH_BACKLOG:-200}"
-$bin seed --database-url "sqlite://$dir/t.db" --bench-rooms $rooms --bench-members $members $backlog --bench-out $out/plan-$name.json >/dev/null
+$bin seed --database-url "$url" --bench-rooms $rooms --bench-members $members $backlog --bench-out $out/plan-$name.json >/dev/null
 extra=""; $bin serve --help | grep -q max-sockets-per-ip && extra="--max-sockets-per-ip 0"
-LEPTOS_SITE_ROOT=target/site taskset -c 0 $bin serve --database-url "sqlite://$dir/t.db" --addr 127.0.0.1:3200 $extra >$out/$name.log 2>&1 &
+LEPTOS_SITE_ROOT=target/site taskset -c 0 $bin serve --database-url "$url" --addr 127.0.0.1:3200 $extra >$out/$name.log 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/3200) 2>/dev/null && break; sleep 0.1; done
 # The server's CPU use, one line a second (percent of one core), to tell a busy server from an idle one.

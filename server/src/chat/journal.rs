@@ -1,7 +1,7 @@
 //! The message journal's SQL: rows in, messages out. Visibility is not decided here; callers filter with
 //! `can_see` so there is one rule.
 
-use crate::store::Connection;
+use crate::store::{Backend, Connection};
 use app::domain::actor::{Actor, ActorKind};
 use app::domain::audience::{Audience, AudienceScope};
 use app::domain::ids::{ChannelId, MessageId, UserId};
@@ -114,7 +114,7 @@ pub async fn insert_many(conn: &mut Connection, messages: &[&Message]) -> Result
     for chunk in crate::store::cached_runs(messages, INSERT_CHUNK) {
         let sql = format!(
             "INSERT INTO messages ({INSERT_COLUMNS}) VALUES {}",
-            crate::store::row_placeholders(chunk.len(), ROW_WIDTH)
+            crate::store::row_placeholders(Backend::of_connection(conn), chunk.len(), ROW_WIDTH)
         );
         // Only placeholders are interpolated; every value is bound. Runs have a few lengths, each one cached.
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -138,7 +138,7 @@ pub async fn stored_keys(conn: &mut Connection, keys: &[Key]) -> Result<HashMap<
     let mut found = HashMap::new();
     for chunk in keys.chunks(LOOKUP_CHUNK) {
         let padded = crate::store::padded_len(chunk.len());
-        let sql = stored_keys_sql(padded);
+        let sql = stored_keys_sql(Backend::of_connection(conn), padded);
         // Only placeholders are interpolated; every value is bound. Padded lengths are few, each one cached.
         let mut query = sqlx::query_as::<_, (String, String, String, String, i64)>(sqlx::AssertSqlSafe(sql));
         let last = &chunk[chunk.len() - 1];
@@ -154,11 +154,11 @@ pub async fn stored_keys(conn: &mut Connection, keys: &[Key]) -> Result<HashMap<
 
 /// The lookup of `stored_keys` for `count` keys: each key is found through the idempotency index, whose leaves
 /// the keys of one batch share (migration 0008).
-fn stored_keys_sql(count: usize) -> String {
+fn stored_keys_sql(backend: Backend, count: usize) -> String {
     format!(
         "WITH k(c, s, m) AS (VALUES {}) SELECT m.channel_id, m.sender_id, m.client_message_id, m.id, m.sequence_id
          FROM k JOIN messages m ON m.channel_id = k.c AND m.sender_id = k.s AND m.client_message_id = k.m",
-        crate::store::row_placeholders(count, 3)
+        crate::store::row_placeholders(backend, count, 3)
     )
 }
 
@@ -179,7 +179,7 @@ pub async fn lock_sequences(
              FROM (VALUES {}) AS k(c) ORDER BY k.c
              ON CONFLICT (channel_id) DO UPDATE SET last_sequence_id = channel_sequences.last_sequence_id
              RETURNING channel_id, last_sequence_id",
-            crate::store::row_placeholders(chunk.len(), 1)
+            crate::store::row_placeholders(Backend::Postgres, chunk.len(), 1)
         );
         // Only placeholders are interpolated; every value is bound.
         let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql));
@@ -201,7 +201,7 @@ pub async fn advance_sequences(conn: &mut Connection, next: &HashMap<ChannelId, 
         let sql = format!(
             "UPDATE channel_sequences s SET last_sequence_id = v.last
              FROM (VALUES {}) AS v(c, last) WHERE s.channel_id = v.c AND s.last_sequence_id < v.last",
-            crate::store::row_placeholders(chunk.len(), 2)
+            crate::store::row_placeholders(Backend::Postgres, chunk.len(), 2)
         );
         // Only placeholders are interpolated; every value is bound.
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -222,7 +222,7 @@ pub async fn latest_sequences(
     for chunk in channels.chunks(500) {
         let sql = format!(
             "SELECT channel_id, MAX(sequence_id) FROM messages WHERE channel_id IN ({}) GROUP BY channel_id",
-            crate::store::placeholders(1, chunk.len())
+            crate::store::placeholders(Backend::of_connection(conn), 1, chunk.len())
         );
         // Only placeholders are interpolated; every value is bound. Not cached: the length varies.
         let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)).persistent(false);
@@ -341,7 +341,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(columns, ["client_message_id", "channel_id", "sender_id"]);
-        crate::store::plan_using_index(&pool, &stored_keys_sql(2), "messages_idempotency").await;
+        crate::store::plan_using_index(&pool, &stored_keys_sql(Backend::Sqlite, 2), "messages_idempotency").await;
     }
 
     /// Messages are stored in commit order (a table with a growing rowid, so a commit's rows land together)

@@ -207,7 +207,7 @@ impl GameAuthority for Game {
         let mut rooms = HashMap::new();
         for chunk in channels.chunks(256) {
             let padded = crate::store::padded_len(chunk.len());
-            let marks = crate::store::placeholders(1, padded);
+            let marks = crate::store::placeholders(crate::store::Backend::of_connection(tx), 1, padded);
             let sql = format!(
                 "SELECT c.id, c.campaign_id, s.id, s.status FROM channels c JOIN sessions s ON s.id = c.context_id
                  WHERE c.context_type = 'session' AND c.id IN ({marks})"

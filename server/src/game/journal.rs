@@ -26,7 +26,7 @@ const APPEND_CHUNK: usize = 128;
 pub async fn append_many(conn: &mut Connection, entries: &[Entry<'_>]) -> Result<(), sqlx::Error> {
     let now = now_ms();
     for chunk in crate::store::cached_runs(entries, APPEND_CHUNK) {
-        let rows = crate::store::row_placeholders(chunk.len(), 5);
+        let rows = crate::store::row_placeholders(crate::store::Backend::of_connection(conn), chunk.len(), 5);
         let sql =
             format!("INSERT INTO game_events (campaign_id, session_id, kind, payload, recorded_at) VALUES {rows}");
         // Only placeholders are interpolated; every value is bound. Runs have a few lengths, each one cached.

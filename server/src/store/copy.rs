@@ -262,7 +262,7 @@ pub async fn copy(from: &Pool, to: &Pool) -> Result<Copied, CopyError> {
                 "INSERT INTO {} ({}) VALUES {}",
                 table.name,
                 names.join(", "),
-                super::row_placeholders(rows.len(), names.len())
+                super::row_placeholders(Backend::of(to), rows.len(), names.len())
             );
             // Only the fixed names of `TABLES` and placeholders are interpolated; every value is bound.
             let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);

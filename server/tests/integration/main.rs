@@ -5,6 +5,7 @@ mod support;
 
 mod accounts_and_campaigns;
 mod audience_property;
+mod bad_database_url;
 mod batch_idempotency;
 mod chat_socket;
 mod checkpoint;
