@@ -9,8 +9,8 @@ use crate::game::GameAuthority;
 use crate::ops::names;
 use crate::store::{now_ms, Backend, Pool};
 use app::domain::ids::{ChannelId, MessageId};
-use app::domain::message::{Message, NewMessage};
-use app::domain::{ErrorCode, Problem};
+use app::domain::message::Message;
+use app::domain::Problem;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, Connection, Executor};
 use std::collections::HashMap;
@@ -344,59 +344,7 @@ impl Writer {
     }
 }
 
-/// A pooled connection for the writer. On SQLite it gets a page cache large enough for the hot ends of every
-/// busy channel's B-trees, and temporary storage in memory: each multi-row insert inside the batch's
-/// transaction keeps a statement journal (so a failing statement could be undone alone), which spilled past
-/// 64 KiB into a temporary file that every batch wrote to (4% of the core in the durable-sends profile,
-/// BENCHMARKS.md). A Postgres server keeps its caches itself: that connection is used as it comes.
-pub(super) async fn writer_connection(pool: &Pool) -> Result<PoolConnection<Any>, sqlx::Error> {
-    let mut connection = pool.acquire().await?;
-    if Backend::of(pool) != Backend::Sqlite {
-        return Ok(connection);
-    }
-    sqlx::query("PRAGMA cache_size = -65536")
-        .execute(&mut *connection)
-        .await?;
-    sqlx::query("PRAGMA temp_store = MEMORY")
-        .execute(&mut *connection)
-        .await?;
-    Ok(connection)
-}
-
-/// A duration in milliseconds, the unit of the latency histograms.
-fn millis(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1_000.0
-}
-
-/// How many messages a batch stored.
-fn stored_count(results: &[Result<Written, Problem>]) -> u64 {
-    stored(results).count() as u64
-}
-
-/// The messages a batch stored, in order.
-fn stored(results: &[Result<Written, Problem>]) -> impl Iterator<Item = &Message> {
-    results
-        .iter()
-        .filter_map(|result| match result {
-            Ok(Written::New(messages)) => Some(messages.iter()),
-            _ => None,
-        })
-        .flatten()
-}
-
-/// A member's idempotency key (system notices have no sender and are keyed per channel instead).
-fn member_key(message: &NewMessage) -> Option<journal::Key> {
-    Some((
-        message.channel_id.clone(),
-        message.sender_id.clone()?,
-        message.client_message_id.clone()?,
-    ))
-}
-
-fn session_not_active(reason: Option<&str>) -> Problem {
-    Problem::new(
-        ErrorCode::SessionNotActive,
-        reason.unwrap_or("The session is not active."),
-        "Wait for the GM to start or resume the session.",
-    )
-}
+#[path = "writer_parts.rs"]
+mod parts;
+pub(super) use parts::writer_connection;
+use parts::{member_key, millis, session_not_active, stored, stored_count};
