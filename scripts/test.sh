@@ -22,11 +22,14 @@ cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-u
 step "unit and integration tests (audience property test: ${PROPTEST_CASES:-10000} cases)"
 PROPTEST_CASES="${PROPTEST_CASES:-10000}" cargo test -p domain -p app -p server -p bench --features app/ssr
 
-step "the integration suite again, on Postgres (a throwaway cluster; audience property test: ${PROPTEST_CASES_POSTGRES:-1000} cases)"
+step "the integration suite again, on Postgres with every instance on a Redis bus (throwaway servers; audience property test: ${PROPTEST_CASES_POSTGRES:-1000} cases)"
 . scripts/postgres.sh
+. scripts/redis.sh
 postgres_start
-TABLETALK_TEST_POSTGRES="$TABLETALK_POSTGRES_ADMIN" PROPTEST_CASES="${PROPTEST_CASES_POSTGRES:-1000}" \
-  cargo test -p server --features app/ssr --test integration
+redis_start
+TABLETALK_TEST_POSTGRES="$TABLETALK_POSTGRES_ADMIN" TABLETALK_TEST_REDIS="$TABLETALK_REDIS_URL" \
+  PROPTEST_CASES="${PROPTEST_CASES_POSTGRES:-1000}" cargo test -p server --features app/ssr --test integration
+redis_stop
 postgres_stop
 
 step "load generator smoke run (200 connections, 5 s; fails on any lost, duplicated or misdelivered message)"

@@ -78,6 +78,13 @@ pub struct ServeArgs {
     /// Live sockets from one address at once; 0 for no cap (the load generator opens thousands from one).
     #[arg(long, env = "TABLETALK_MAX_SOCKETS_PER_IP", default_value_t = SocketLimits::default().per_ip)]
     pub max_sockets_per_ip: usize,
+    /// Redis that connects this instance to the others over the same database (`redis://host:6379`); unset for
+    /// one process.
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+    /// The prefix of this deployment's Redis channels, so several deployments can share one Redis.
+    #[arg(long, env = "TABLETALK_REDIS_NAMESPACE", default_value = "tabletalk")]
+    pub redis_namespace: String,
 }
 
 /// Options of `seed`.
@@ -191,7 +198,11 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         per_ip: args.max_sockets_per_ip,
         ..SocketLimits::default()
     };
-    let state = crate::state::build_state_with(pool, options, args.secure_cookies, limits);
+    let bus = match &args.redis_url {
+        Some(url) if !url.is_empty() => Some(crate::bus::RedisBus::connect(url, &args.redis_namespace).await?),
+        _ => None,
+    };
+    let state = crate::state::build_instance(pool, options, args.secure_cookies, limits, bus);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("Tabletalk listening on http://{}", listener.local_addr()?);
     println!("Tabletalk is running at http://{}", listener.local_addr()?);

@@ -3,6 +3,7 @@
 //! - [`cli`]: the command line (`serve`, `migrate`, `seed`).
 //! - [`http`]: the router: pages, server functions, static files, `/ws`.
 //! - [`ws`]: the WebSocket gateway and one task pair per connection.
+//! - [`bus`]: Redis between instances (committed frames by channel, table changes, ended sessions).
 //! - [`auth`]: accounts, argon2 hashes, login sessions, the session cookie, the login throttle, live sockets.
 //! - [`error`]: a [`app::domain::Problem`] as an HTTP answer, one status table for every surface.
 //! - [`game`]: the game authority (campaigns, members, characters, sessions, game journal).
@@ -17,6 +18,7 @@
 #![recursion_limit = "256"]
 
 pub mod auth;
+pub mod bus;
 pub mod chat;
 pub mod cli;
 pub mod error;

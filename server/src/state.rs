@@ -5,6 +5,7 @@
 use crate::auth::sockets::SocketLimits;
 use crate::auth::throttle::ThrottleLimits;
 use crate::auth::AuthService;
+use crate::bus::{Listeners, RedisBus};
 use crate::chat::ChatService;
 use crate::game::Game;
 use crate::store;
@@ -59,12 +60,35 @@ pub fn build_state_with(
     secure_cookies: bool,
     sockets: SocketLimits,
 ) -> AppState {
+    build_instance(pool, leptos_options, secure_cookies, sockets, None)
+}
+
+/// Builds every service, as one of several instances when `bus` is given (`REDIS_URL`): committed frames,
+/// table changes and ended sessions then travel between the instances.
+pub fn build_instance(
+    pool: store::Pool,
+    leptos_options: LeptosOptions,
+    secure_cookies: bool,
+    sockets: SocketLimits,
+    bus: Option<Arc<RedisBus>>,
+) -> AppState {
     crate::ops::install();
     let game = Game::new(pool.clone());
     let chat = ChatService::start(pool.clone(), Arc::new(game.clone()));
+    let auth = AuthService::with_limits(pool.clone(), ThrottleLimits::default(), sockets);
+    if let Some(bus) = bus {
+        game.announce_through(bus.clone());
+        auth.sockets().announce_through(bus.clone());
+        chat.attach(bus.clone());
+        bus.start(Listeners {
+            hub: chat.hub().clone(),
+            game: game.clone(),
+            sockets: auth.sockets().clone(),
+        });
+    }
     AppState {
         leptos_options,
-        auth: AuthService::with_limits(pool.clone(), ThrottleLimits::default(), sockets),
+        auth,
         game,
         chat,
         secure_cookies,

@@ -166,7 +166,7 @@ impl AuthService {
             .execute(&self.pool)
             .await
             .or_internal()?;
-        self.sockets.revoke(&session);
+        self.sockets.revoke_everywhere(&session);
         Ok(())
     }
 

@@ -1,14 +1,16 @@
 //! Who holds which live sockets: the caps on sockets per user and per address, the send budget every socket of
 //! one user shares, and the switch that closes every socket of a login session when it ends.
 //!
-//! In memory, for this process. With several instances (the next issue) revocation and the send budget travel
-//! through the shared bus; the shape of [`SocketPass`] stays.
+//! In memory, for this process. With several instances the end of a login session also travels on the bus, so
+//! its sockets close on every instance; the caps and the send budget stay per instance (a user's sockets behind
+//! a balancer may count against several budgets: see docs/deploy.md).
 
+use crate::bus::{Announce, News};
 use app::domain::ids::UserId;
 use app::domain::{ErrorCode, Problem};
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
@@ -42,6 +44,8 @@ impl Default for SocketLimits {
 pub struct Sockets {
     limits: SocketLimits,
     inner: Arc<Mutex<Registry>>,
+    /// The other instances, told of every ended session when there are any.
+    others: Arc<OnceLock<Arc<dyn Announce>>>,
 }
 
 #[derive(Default)]
@@ -85,6 +89,7 @@ impl Sockets {
         Self {
             limits,
             inner: Arc::default(),
+            others: Arc::default(),
         }
     }
 
@@ -139,7 +144,22 @@ impl Sockets {
         })
     }
 
-    /// Ends every socket of login session `session` (its token hash): each closes within moments.
+    /// Tells `others` of every ended session from now on (once, at start-up).
+    pub fn announce_through(&self, others: Arc<dyn Announce>) {
+        let _ = self.others.set(others);
+    }
+
+    /// Ends every socket of login session `session` on this instance and the others.
+    pub fn revoke_everywhere(&self, session: &str) {
+        self.revoke(session);
+        if let Some(others) = self.others.get() {
+            others.announce(News::Revoked {
+                session: session.to_owned(),
+            });
+        }
+    }
+
+    /// Ends every socket of login session `session` (its token hash) on this instance: each closes within moments.
     pub fn revoke(&self, session: &str) {
         let registry = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(entry) = registry.sessions.get(session) {

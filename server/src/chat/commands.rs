@@ -66,17 +66,36 @@ pub enum SendAnswer {
     Committing(Committing),
 }
 
+/// How long a send is decided again while the table keeps changing under it (each change committed between a
+/// decision and its commit sends it round once more) before it is refused with `unavailable`.
+const REDECIDE_FOR: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// A send waiting for its commit; its ack (or a refusal from the transaction) comes from [`Committing::answer`].
 pub struct Committing {
     taken: Taken,
     channel_id: ChannelId,
     key: String,
+    /// The send again, kept where a change on another instance may have it decided again (on Postgres).
+    again: Option<Box<(UserSummary, SendRequest)>>,
 }
 
 impl Committing {
-    /// The `chat.ack` once the transaction committed (the original ids for a duplicate key).
-    pub async fn answer(self) -> Result<ServerFrame, Problem> {
-        let (message_id, sequence_id, duplicate) = match self.taken.committed().await? {
+    /// The `chat.ack` once the transaction committed (the original ids for a duplicate key). A send the
+    /// writer found decided before a table change is decided again with what the table is now.
+    pub async fn answer(self, chat: &ChatService) -> Result<ServerFrame, Problem> {
+        let mut outcome = self.taken.committed().await?;
+        let started = std::time::Instant::now();
+        while outcome == Outcome::Redecide {
+            let Some((user, request)) = self.again.as_deref().filter(|_| started.elapsed() < REDECIDE_FOR) else {
+                return Err(Problem::unavailable("a steady view of the table"));
+            };
+            metrics::counter!(crate::ops::names::SENDS_REDECIDED).increment(1);
+            match chat.begin_send(user, request.clone()).await? {
+                SendAnswer::Now(frame) => return Ok(frame),
+                SendAnswer::Committing(next) => outcome = next.taken.committed().await?,
+            }
+        }
+        let (message_id, sequence_id, duplicate) = match outcome {
             Outcome::Stored {
                 message_id,
                 sequence_id,
@@ -85,6 +104,7 @@ impl Committing {
                 message_id,
                 sequence_id,
             } => (message_id, sequence_id, true),
+            Outcome::Redecide => return Err(Problem::unavailable("a steady view of the table")),
         };
         Ok(ServerFrame::Ack {
             channel_id: self.channel_id,
@@ -98,10 +118,10 @@ impl Committing {
 
 impl SendAnswer {
     /// The answer, waiting for the commit where there is one.
-    pub async fn frame(self) -> Result<ServerFrame, Problem> {
+    pub async fn frame(self, chat: &ChatService) -> Result<ServerFrame, Problem> {
         match self {
             SendAnswer::Now(frame) => Ok(frame),
-            SendAnswer::Committing(committing) => committing.answer().await,
+            SendAnswer::Committing(committing) => committing.answer(chat).await,
         }
     }
 }
@@ -130,7 +150,7 @@ impl ChatService {
     /// Validates, authorises and carries out a send: a message is stored and answered with `chat.ack` once
     /// committed; `/help` and `/session` are answered with a `chat.notice` to the sender alone.
     pub async fn send(&self, user: &UserSummary, request: SendRequest) -> Result<ServerFrame, Problem> {
-        self.begin_send(user, request).await?.frame().await
+        self.begin_send(user, request).await?.frame(self).await
     }
 
     /// Everything of a send up to the writer's queue: refusals come back at once, and a message to store is
@@ -149,6 +169,11 @@ impl ChatService {
         if self.writer.saturated() {
             return Err(self.writer.refusal());
         }
+        if !self.bus_reachable() {
+            return Err(Problem::unavailable("the message bus between instances"));
+        }
+        // Read before the roster is asked: a change the writer notices later has this send decided again.
+        let decided_under = self.writer.known_changes();
         let Prepared { access, intent, .. } = self.prepare(user, &request, None).await?;
         let notice = |kind, title: String, lines| ServerFrame::Notice {
             channel_id: request.channel_id.clone(),
@@ -184,10 +209,12 @@ impl ChatService {
                     ));
                 }
                 let (message, companions) = self.message(user, &access, &request.channel_id, draft, &key);
+                let again = self.shared_database.then(|| Box::new((user.clone(), request.clone())));
                 Ok(SendAnswer::Committing(Committing {
-                    taken: self.writer.take(message, companions)?,
+                    taken: self.writer.take(message, companions, decided_under)?,
                     channel_id: request.channel_id,
                     key,
+                    again,
                 }))
             }
         }

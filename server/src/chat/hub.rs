@@ -4,15 +4,24 @@
 //! Recipients are chosen with `can_see` before anything is queued: nothing is sent to be hidden later. Queues
 //! are bounded; a subscriber whose queue is full is dropped from the hub and told to close, and it resumes
 //! later from its last sequence id.
+//!
+//! With several instances a [`Relay`] (the Redis bus) carries each committed frame to the others, and every
+//! instance delivers a relayed channel through its [`Order`], so frames reach clients in sequence order
+//! whichever instance committed them.
 
 use app::domain::frames::{RoomState, ServerFrame};
 use app::domain::ids::{CampaignId, ChannelId};
 use app::domain::message::Message;
 use app::domain::visibility::{can_see, Viewer};
+use app::domain::Problem;
+use async_trait::async_trait;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
 use tokio::sync::{mpsc, Notify};
+
+use super::order::Order;
 
 /// A serialised server frame; cloning shares the bytes.
 pub type Frame = axum::extract::ws::Utf8Bytes;
@@ -47,11 +56,28 @@ pub fn encode(frame: &ServerFrame) -> Frame {
     Frame::from(frame.to_json())
 }
 
+/// The way to the other instances: carries committed frames of the channels this instance relays.
+#[async_trait]
+pub trait Relay: Send + Sync + 'static {
+    /// Hands a committed message's frame to the other instances (queued; never waits).
+    fn publish(&self, channel: &ChannelId, frame: &Frame);
+    /// Starts hearing a channel's frames from the other instances; returns the connection epoch it holds for.
+    async fn subscribe(&self, channel: &ChannelId) -> Result<u64, Problem>;
+    /// Stops hearing a channel.
+    async fn unsubscribe(&self, channel: &ChannelId);
+    /// The current connection epoch, or `None` while the bus is unreachable.
+    fn epoch(&self) -> Option<u64>;
+}
+
 /// Subscribers by channel.
 #[derive(Default)]
 pub struct Hub {
     // A std mutex: every critical section is a few map operations and non-blocking `try_send`s, never an await.
     rooms: Mutex<HashMap<ChannelId, HashMap<ConnectionId, Subscriber>>>,
+    /// Set when this instance is one of several.
+    relay: OnceLock<Arc<dyn Relay>>,
+    /// The delivery order of every relayed channel. Always locked before `rooms`, never the other way round.
+    orders: Mutex<HashMap<ChannelId, Order>>,
 }
 
 impl Hub {
@@ -72,12 +98,90 @@ impl Hub {
         }
     }
 
-    /// Delivers a committed message to every subscriber of its channel who may see it.
+    /// Delivers a message this instance committed to every subscriber of its channel who may see it, and
+    /// hands it to the other instances when there are any.
     pub fn publish_message(&self, message: &Message) {
         let frame = encode(&ServerFrame::Message {
             message: Box::new(message.clone()),
         });
-        self.deliver(&message.channel_id, &frame, |viewer| can_see(viewer, message));
+        match self.relay.get() {
+            None => self.deliver_message(message, &frame),
+            Some(relay) => {
+                relay.publish(&message.channel_id, &frame);
+                self.admit(message.clone(), frame);
+            }
+        }
+    }
+
+    /// Delivers a committed message of a relayed channel (from another instance, from this one's writer, or
+    /// read from the database to fill a hole) in its channel's order; dropped when the channel is not relayed.
+    pub fn admit(&self, message: Message, frame: Frame) {
+        let mut orders = self.orders.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(order) = orders.get_mut(&message.channel_id) {
+            order.admit(message, frame, |message, frame| self.deliver_message(message, frame));
+        }
+    }
+
+    /// Makes this hub one of several instances' (once, at start-up).
+    pub fn attach(&self, relay: Arc<dyn Relay>) {
+        let _ = self.relay.set(relay);
+    }
+
+    /// The relay to the other instances, when there are any.
+    pub fn relay(&self) -> Option<&Arc<dyn Relay>> {
+        self.relay.get()
+    }
+
+    /// Whether `channel` is relayed under the relay's current connection.
+    pub fn relays(&self, channel: &ChannelId) -> bool {
+        let Some(epoch) = self.relay.get().and_then(|relay| relay.epoch()) else {
+            return false;
+        };
+        let orders = self.orders.lock().unwrap_or_else(|e| e.into_inner());
+        orders.get(channel).is_some_and(|order| order.epoch == epoch)
+    }
+
+    /// Starts relaying `channel`, delivering from sequence id `next` on.
+    pub fn start_order(&self, channel: &ChannelId, next: i64, epoch: u64) {
+        let mut orders = self.orders.lock().unwrap_or_else(|e| e.into_inner());
+        orders.insert(channel.clone(), Order::new(next, epoch));
+    }
+
+    /// Relayed channels that have no subscriber here any more (to stop hearing), and stops their orders.
+    pub fn idle_orders(&self) -> Vec<ChannelId> {
+        let mut orders = self.orders.lock().unwrap_or_else(|e| e.into_inner());
+        let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        let idle: Vec<ChannelId> = orders.keys().filter(|c| !rooms.contains_key(*c)).cloned().collect();
+        for channel in &idle {
+            orders.remove(channel);
+        }
+        idle
+    }
+
+    /// The holes that have stayed open too long, as (channel, after, up to and including).
+    pub fn holes(&self) -> Vec<(ChannelId, i64, i64)> {
+        let now = Instant::now();
+        let orders = self.orders.lock().unwrap_or_else(|e| e.into_inner());
+        orders
+            .iter()
+            .filter_map(|(channel, order)| order.hole(now).map(|(after, upto)| (channel.clone(), after, upto)))
+            .collect()
+    }
+
+    /// The bus was lost: every subscriber is told to close (each resumes from its last sequence id once the
+    /// bus is back), and no channel is relayed any more.
+    pub fn close_all(&self) {
+        let mut orders = self.orders.lock().unwrap_or_else(|e| e.into_inner());
+        let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        for subscriber in rooms.values().flat_map(HashMap::values) {
+            subscriber.overflow.notify_one();
+        }
+        rooms.clear();
+        orders.clear();
+    }
+
+    fn deliver_message(&self, message: &Message, frame: &Frame) {
+        self.deliver(&message.channel_id, frame, |viewer| can_see(viewer, message));
     }
 
     /// Tells every subscriber of a session channel that its room changed.

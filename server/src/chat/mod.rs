@@ -1,6 +1,8 @@
 //! The chat service: joins, sends and history over the channels the game authority grants access to.
 //!
 //! - [`hub`]: in-memory subscriptions and fan-out (serialise once, bounded queues, `can_see` per recipient).
+//! - `order`: each relayed channel's delivery order when several instances commit to it.
+//! - `relaying`: which channels this instance hears from the others, and the holes it reads back.
 //! - [`writer`]: one writer for every channel, group commit across channels, ack after commit.
 //! - [`journal`]: the messages table.
 //! - [`roster`]: the game authority's answers kept in memory until the next change.
@@ -17,7 +19,9 @@ mod export;
 pub mod hub;
 mod journal;
 mod notices;
+mod order;
 mod pacer;
+mod relaying;
 pub mod roster;
 pub mod writer;
 
@@ -48,6 +52,10 @@ pub struct ChatService {
     hub: Arc<Hub>,
     writer: Arc<WriterHandle>,
     roster: roster::Roster,
+    /// Held while a channel starts or stops being relayed, so two joins subscribe it once.
+    relaying: tokio::sync::Mutex<()>,
+    /// Whether other instances may write the same database (Postgres), so a send may have to be decided again.
+    shared_database: bool,
 }
 
 impl ChatService {
@@ -77,12 +85,15 @@ impl ChatService {
                 }
             }
         });
+        let shared_database = crate::store::Backend::of(&pool) == crate::store::Backend::Postgres;
         Arc::new(Self {
             pool,
             game,
             hub,
             writer,
             roster: roster::Roster::default(),
+            relaying: tokio::sync::Mutex::new(()),
+            shared_database,
         })
     }
 

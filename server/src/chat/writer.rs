@@ -36,6 +36,8 @@ pub enum Outcome {
     Stored { message_id: String, sequence_id: i64 },
     /// Stored earlier under the same key: the original ids, chosen the same way.
     Duplicate { message_id: String, sequence_id: i64 },
+    /// Not stored: the table changed (on another instance) after the send was decided; decide it again.
+    Redecide,
 }
 
 /// What the writer did with one draft of a batch.
@@ -56,6 +58,8 @@ struct Draft {
     /// A system notice: told even in a room that is closed for members' posts (a session's end is told after
     /// it ended).
     notice: bool,
+    /// The count of table changes (`table_generation`) the send was decided under; `None` for notices.
+    decided_under: Option<i64>,
 }
 
 /// The handle senders submit through; the writer task runs until every handle is gone.
@@ -64,6 +68,8 @@ pub struct WriterHandle {
     notices: mpsc::Sender<(Draft, Reply)>,
     /// When refused sends should come back.
     pacer: Arc<Pacer>,
+    /// Asked for the count of table changes a send is decided under.
+    game: Arc<dyn GameAuthority>,
 }
 
 impl WriterHandle {
@@ -83,9 +89,19 @@ impl WriterHandle {
         let (queue, receiver) = mpsc::channel(QUEUE_DEPTH);
         let (notices, notice_receiver) = mpsc::channel(NOTICE_QUEUE_DEPTH);
         let pacer = Arc::new(Pacer::default());
-        let writer = Writer::new(pool, pacer.clone(), hub, game, checkpoint_every);
+        let writer = Writer::new(pool, pacer.clone(), hub, game.clone(), checkpoint_every);
         tokio::spawn(writer.run(receiver, notice_receiver));
-        Self { queue, notices, pacer }
+        Self {
+            queue,
+            notices,
+            pacer,
+            game,
+        }
+    }
+
+    /// The count of table changes a send decided now is decided under (read before the roster is asked).
+    pub fn known_changes(&self) -> i64 {
+        self.game.known_changes()
     }
 
     /// Whether a member's send would be refused right now (the queue is full): checked before the service
@@ -98,12 +114,13 @@ impl WriterHandle {
     /// Puts `message` (and its `companions`, in the same channel and transaction) in the writer's queue, or
     /// refuses it at once with `overloaded` when the queue is full. Returns without waiting for the commit, so
     /// a connection can read its next frame meanwhile; the order sends are taken in is the order they are stored.
-    pub fn take(&self, message: NewMessage, companions: Vec<NewMessage>) -> Result<Taken, Problem> {
+    pub fn take(&self, message: NewMessage, companions: Vec<NewMessage>, decided_under: i64) -> Result<Taken, Problem> {
         let (reply, answer) = oneshot::channel();
         let draft = Draft {
             message,
             companions,
             notice: false,
+            decided_under: Some(decided_under),
         };
         match self.queue.try_send((draft, reply)) {
             Ok(()) => Ok(Taken(answer)),
@@ -127,7 +144,7 @@ impl WriterHandle {
 
     /// Stores `message` and its `companions` and returns once they are committed (or refused).
     pub async fn submit(&self, message: NewMessage, companions: Vec<NewMessage>) -> Result<Outcome, Problem> {
-        self.take(message, companions)?.committed().await
+        self.take(message, companions, self.known_changes())?.committed().await
     }
 
     /// Stores a system notice (no sender; keyed by its `client_message_id`, so posting it again is a
@@ -139,6 +156,7 @@ impl WriterHandle {
             message,
             companions: Vec::new(),
             notice: true,
+            decided_under: None,
         };
         self.notices.send((draft, reply)).await.or_internal()?;
         Taken(answer).committed().await

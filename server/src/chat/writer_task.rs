@@ -234,6 +234,12 @@ impl Writer {
             .room_states(&mut tx, &channels)
             .await
             .map_err(|problem| sqlx::Error::Protocol(format!("room states: {problem}")))?;
+        // Sends decided before a table change another instance committed are decided again (none on SQLite,
+        // where every change is made in this process and empties the roster before its call returns).
+        let changes = match self.backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(read_changes(&mut tx, self.game.as_ref()).await?),
+        };
         if self.backend == Backend::Postgres {
             // Locked in channel order until the commit: another instance's batch of the same channel waits,
             // then reads where this one left it (and finds its keys, so a retry sent to both is stored once).
@@ -269,6 +275,10 @@ impl Writer {
         let sent_at = now_ms();
         let mut results = Vec::with_capacity(drafts.len());
         for draft in drafts {
+            if draft.decided_under.zip(changes).is_some_and(|(under, now)| under < now) {
+                results.push(Ok(Written::Answered(Outcome::Redecide)));
+                continue;
+            }
             if let Some(problem) = closed(&draft) {
                 results.push(Err(problem));
                 continue;
@@ -342,6 +352,16 @@ impl Writer {
         }
         Ok(results)
     }
+}
+
+/// The count of table changes, read under the shared table-change lock; the game authority hears of a count
+/// newer than it knew (a change made on another instance), so sends are decided again on fresh answers.
+async fn read_changes(tx: &mut sqlx::AnyConnection, game: &dyn GameAuthority) -> Result<i64, sqlx::Error> {
+    let now: i64 = sqlx::query_scalar("SELECT value FROM table_generation WHERE id = 1")
+        .fetch_one(tx)
+        .await?;
+    game.noticed_changes(now);
+    Ok(now)
 }
 
 #[path = "writer_parts.rs"]

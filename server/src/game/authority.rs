@@ -40,8 +40,9 @@ pub struct SessionRoom {
     pub room: RoomState,
 }
 
-/// A change chat needs to hear about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A change chat needs to hear about (on this instance, and through the bus on the others).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
 pub enum GameEvent {
     /// A session's status changed; its room opens or closes for posting.
     SessionChanged {
@@ -109,6 +110,15 @@ pub trait GameAuthority: Send + Sync + 'static {
     /// A number that moves with every committed change the authority announces (tables, sessions,
     /// memberships), before the changing call returns: answers read under an older number may be stale.
     fn generation(&self) -> u64;
+
+    /// The newest count of table changes (`table_generation`) this instance knows: a send is decided under it
+    /// (read before the roster is asked), and the chat writer has it decided again if the count it reads in its
+    /// transaction is newer.
+    fn known_changes(&self) -> i64;
+
+    /// The chat writer read count `now` in its transaction: if it is newer than known (a change committed on
+    /// another instance), every cached answer is dropped before the count is known.
+    fn noticed_changes(&self, now: i64);
 
     /// Up to `limit` entries of the game journal after entry `after`, read as news for the table, so chat can
     /// post notices for them (at least once; chat makes it exactly once by keying each notice on its entry).
@@ -270,6 +280,17 @@ impl GameAuthority for Game {
 
     fn generation(&self) -> u64 {
         self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    fn known_changes(&self) -> i64 {
+        self.changes.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    fn noticed_changes(&self, now: i64) {
+        if now > self.known_changes() {
+            self.forget();
+            self.changes.fetch_max(now, std::sync::atomic::Ordering::AcqRel);
+        }
     }
 
     fn subscribe(&self) -> broadcast::Receiver<GameEvent> {

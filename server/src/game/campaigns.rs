@@ -283,9 +283,11 @@ impl Game {
     pub async fn add_member(&self, campaign: &CampaignId, user: &UserId, role: Role) -> Result<(), Problem> {
         let mut conn = self.pool.acquire().await.or_internal()?;
         add_member(&mut conn, campaign, user, role).await.or_internal()?;
+        let changes = super::count_change(&mut conn).await?;
         self.publish(GameEvent::TableChanged {
             campaign_id: campaign.clone(),
         });
+        self.counted(changes);
         Ok(())
     }
 }

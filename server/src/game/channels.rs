@@ -170,11 +170,13 @@ impl Game {
                 .await
                 .or_internal()?;
         }
+        let changes = super::count_change(&mut tx).await?;
         tx.commit().await.or_internal()?;
         // The others' sidebars list the new conversation.
         self.publish(GameEvent::TableChanged {
             campaign_id: campaign.clone(),
         });
+        self.counted(changes);
         Ok(id)
     }
 

@@ -91,6 +91,7 @@ impl Game {
             session: active.map(app::domain::ids::SessionId),
         };
         journal::append(&mut tx, campaign, None, &fact).await.or_internal()?;
+        let changes = super::count_change(&mut tx).await?;
         tx.commit().await.or_internal()?;
         self.publish(GameEvent::TableChanged {
             campaign_id: campaign.clone(),
@@ -99,6 +100,7 @@ impl Game {
             campaign_id: campaign.clone(),
             user_id: member.clone(),
         });
+        self.counted(changes);
         Ok(())
     }
 }

@@ -47,11 +47,13 @@ impl Game {
         )
         .await
         .or_internal()?;
+        let changes = super::count_change(&mut tx).await?;
         tx.commit().await.or_internal()?;
         // Open pages list the new session in their sidebar.
         self.publish(GameEvent::TableChanged {
             campaign_id: campaign.clone(),
         });
+        self.counted(changes);
         Ok(id)
     }
 
@@ -110,6 +112,7 @@ impl Game {
         journal::append(&mut tx, &campaign, Some(session), &fact)
             .await
             .or_internal()?;
+        let changes = super::count_change(&mut tx).await?;
         tx.commit().await.or_internal()?;
         self.publish(GameEvent::SessionChanged {
             channel_id: ChannelId(channel),
@@ -120,6 +123,7 @@ impl Game {
         });
         // Pages open on another channel of the campaign (#general, a DM) list the session with its status.
         self.publish(GameEvent::TableChanged { campaign_id: campaign });
+        self.counted(changes);
         Ok(to)
     }
 }

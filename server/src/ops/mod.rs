@@ -11,7 +11,6 @@ pub mod logs;
 pub mod names;
 
 use crate::error::ProblemResponse;
-use crate::store::Pool;
 use app::domain::Problem;
 use axum::extract::State;
 use axum::http::header;
@@ -111,9 +110,15 @@ pub async fn metrics() -> Response {
         .into_response()
 }
 
-/// `GET /readyz`: `ready` when the database answers within [`READY_WITHIN`], else `unavailable` (503), so a
-/// balancer stops sending players to an instance that could not store what they say.
-pub async fn ready(State(pool): State<Pool>) -> Response {
+/// `GET /readyz`: `ready` when the database answers within [`READY_WITHIN`] and the bus to the other instances
+/// (when there is one) is open, else `unavailable` (503), so a balancer stops sending players to an instance that
+/// could not store what they say or could not tell the others.
+pub async fn ready(State(state): State<crate::state::AppState>) -> Response {
+    if !state.chat.bus_reachable() {
+        tracing::warn!("not ready: the bus to the other instances is lost");
+        return ProblemResponse(Problem::unavailable("the message bus between instances")).into_response();
+    }
+    let pool = state.pool;
     let answered = tokio::time::timeout(READY_WITHIN, sqlx::query("SELECT 1").execute(&pool)).await;
     match answered {
         Ok(Ok(_)) => "ready".into_response(),

@@ -11,6 +11,9 @@ pub const MESSAGES_INGESTED: &str = "chat_messages_ingested_total";
 pub const FANOUT_LATENCY: &str = "chat_messages_fanout_latency_ms";
 /// Sends refused before anything was done, by code (counter; `code` is `overloaded`).
 pub const SENDS_REFUSED: &str = "chat_sends_refused_total";
+/// Sends decided again because a table change (on any instance) committed between their decision and their
+/// commit (counter).
+pub const SENDS_REDECIDED: &str = "chat_sends_redecided_total";
 /// The writer's transaction for one batch, from its start to its commit (histogram, ms).
 pub const COMMIT_LATENCY: &str = "db_commit_latency_ms";
 /// Sends stored per batch (histogram, rows).
@@ -28,6 +31,11 @@ pub(super) fn describe() {
         FANOUT_LATENCY,
         Unit::Milliseconds,
         "From a batch's commit to its message queued for every recipient on this instance."
+    );
+    describe_counter!(
+        SENDS_REDECIDED,
+        Unit::Count,
+        "Sends decided again because a table change committed between their decision and their commit."
     );
     describe_counter!(
         SENDS_REFUSED,

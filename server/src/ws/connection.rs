@@ -260,8 +260,9 @@ impl Connection {
                 match self.begin_send(request).await {
                     Ok(SendAnswer::Now(frame)) => self.reply(&frame).await,
                     Ok(SendAnswer::Committing(pending)) => {
+                        let chat = self.chat.clone();
                         committing.push_back(Box::pin(async move {
-                            pending.answer().await.unwrap_or_else(|problem| {
+                            pending.answer(&chat).await.unwrap_or_else(|problem| {
                                 ServerFrame::error(problem, Some(client_message_id), Some(channel_id))
                             })
                         }));
@@ -350,6 +351,11 @@ impl Connection {
             overflow: self.overflow.clone(),
         };
         self.chat.hub().subscribe(channel, self.id, subscriber);
+        // With several instances, the bus must carry the channel before what was missed is read.
+        if let Err(problem) = self.chat.watch(channel).await {
+            self.chat.hub().unsubscribe(channel, self.id);
+            return Err(problem);
+        }
         self.joined.insert(channel.clone());
         if !self.reply(&self.chat.joined_frame(&access, channel).await?).await {
             return Ok(false);

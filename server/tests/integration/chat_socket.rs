@@ -292,7 +292,7 @@ async fn concurrent_writes_in_several_channels_and_the_game_all_succeed() {
             let mut answers = Vec::new();
             for n in 0..20 {
                 let answer = socket.say(&channel, &format!("{index}-{n}"), "busy table").await;
-                answers.push(answer["type"].as_str().unwrap().to_owned());
+                answers.push(answer.to_string());
             }
             answers
         }));
@@ -306,10 +306,9 @@ async fn concurrent_writes_in_several_channels_and_the_game_all_succeed() {
         }
     });
     for task in tasks {
-        assert!(
-            task.await.unwrap().iter().all(|t| t == "chat.ack"),
-            "every send committed"
-        );
+        let answers = task.await.unwrap();
+        let refused: Vec<&String> = answers.iter().filter(|a| !a.contains("\"chat.ack\"")).collect();
+        assert!(refused.is_empty(), "every send committed: {refused:?}");
     }
     characters.await.unwrap();
 }

@@ -15,11 +15,11 @@ async fn table_names(pool: &server::store::Pool) -> Vec<String> {
     let sql = match Backend::of(pool) {
         Backend::Sqlite => {
             "SELECT name FROM sqlite_master WHERE type = 'table'
-             AND name NOT IN ('_sqlx_migrations', 'sqlite_sequence') ORDER BY name"
+             AND name NOT IN ('_sqlx_migrations', 'sqlite_sequence', 'table_generation') ORDER BY name"
         }
         Backend::Postgres => {
             "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'
-             AND table_name NOT IN ('_sqlx_migrations', 'channel_sequences') ORDER BY table_name"
+             AND table_name NOT IN ('_sqlx_migrations', 'channel_sequences', 'table_generation') ORDER BY table_name"
         }
     };
     sqlx::query_scalar(sql).fetch_all(pool).await.unwrap()

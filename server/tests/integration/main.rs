@@ -24,6 +24,7 @@ mod operations;
 mod overload;
 mod roster_freshness;
 mod sessions_and_limits;
+mod several_instances;
 mod shared_database;
 mod slow_consumer;
 mod socket_access;

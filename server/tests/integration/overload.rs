@@ -47,7 +47,10 @@ async fn a_refused_send_keeps_its_place_on_its_socket() {
         loop {
             let request = SendRequest::text(&elsewhere, &format!("fill-{}", backlog.len()), "filler");
             match server.state.chat.begin_send(&gm, request).await {
-                Ok(SendAnswer::Committing(pending)) => backlog.push(tokio::spawn(pending.answer())),
+                Ok(SendAnswer::Committing(pending)) => {
+                    let chat = server.state.chat.clone();
+                    backlog.push(tokio::spawn(async move { pending.answer(&chat).await }))
+                }
                 Ok(SendAnswer::Now(frame)) => panic!("a plain message is stored, not answered at once: {frame:?}"),
                 Err(problem) => {
                     assert_eq!(problem.code, ErrorCode::Overloaded, "{problem:?}");
@@ -74,7 +77,8 @@ async fn a_refused_send_keeps_its_place_on_its_socket() {
         let request = SendRequest::text(&elsewhere, &format!("fill-{}", backlog.len()), "filler");
         match server.state.chat.begin_send(&gm, request).await {
             Ok(SendAnswer::Committing(pending)) => {
-                backlog.push(tokio::spawn(pending.answer()));
+                let chat = server.state.chat.clone();
+                backlog.push(tokio::spawn(async move { pending.answer(&chat).await }));
                 break;
             }
             Ok(SendAnswer::Now(frame)) => panic!("{frame:?}"),

@@ -25,6 +25,8 @@ pub struct TestServer {
     pub state: AppState,
     /// The server's database, for checking what was stored.
     pub pool: server::store::Pool,
+    /// The Redis namespace of this server's bus (shared with the instances beside it), when on one.
+    pub namespace: Option<String>,
     dir: PathBuf,
 }
 
@@ -38,6 +40,15 @@ impl Drop for TestServer {
 /// (`postgres://postgres@127.0.0.1:PORT/postgres`). `scripts/test.sh` starts a throwaway cluster and runs the
 /// suite a second time with it.
 pub const POSTGRES_ENV: &str = "TABLETALK_TEST_POSTGRES";
+
+/// The Redis server every instance of the suite's Postgres pass is connected through, when set
+/// (`redis://127.0.0.1:PORT`); `scripts/test.sh` starts a throwaway one.
+pub const REDIS_ENV: &str = "TABLETALK_TEST_REDIS";
+
+/// The Redis URL of this run, when every instance is on a bus.
+pub fn redis_url() -> Option<String> {
+    std::env::var(REDIS_ENV).ok().filter(|url| !url.is_empty())
+}
 
 /// Whether this run of the suite is on Postgres.
 pub fn on_postgres() -> bool {
@@ -66,6 +77,11 @@ pub async fn fresh_database_url(dir: &std::path::Path) -> String {
     }
 }
 
+/// A Redis namespace of its own for a new server and the instances beside it, when the run is on a bus.
+fn new_namespace() -> Option<String> {
+    redis_url().map(|_| format!("tt-test-{}", ulid::Ulid::generate()))
+}
+
 /// A new, migrated database for one test (see [`fresh_database_url`]).
 pub async fn fresh_database(dir: &std::path::Path) -> server::store::Pool {
     let url = fresh_database_url(dir).await;
@@ -79,7 +95,7 @@ impl TestServer {
         let dir = std::env::temp_dir().join(format!("tabletalk-test-{}", ulid::Ulid::generate()));
         std::fs::create_dir_all(&dir).unwrap();
         let pool = fresh_database(&dir).await;
-        Self::over(pool, dir).await
+        Self::over(pool, dir, new_namespace()).await
     }
 
     /// A server on a SQLite file whichever pass this is (a source for `migrate --from`).
@@ -90,7 +106,7 @@ impl TestServer {
             .await
             .unwrap();
         server::store::migrate(&pool).await.unwrap();
-        Self::over(pool, dir).await
+        Self::over(pool, dir, new_namespace()).await
     }
 
     /// The URL of this server's database.
@@ -104,23 +120,55 @@ impl TestServer {
         let pool = server::store::connect(&self.database_url()).await.unwrap();
         let dir = std::env::temp_dir().join(format!("tabletalk-test-{}", ulid::Ulid::generate()));
         std::fs::create_dir_all(&dir).unwrap();
-        Self::over(pool, dir).await
+        Self::over(pool, dir, self.namespace.clone()).await
     }
 
     /// A server over an existing, migrated database (its folder `dir` is removed with it).
     pub async fn over_existing(pool: server::store::Pool, dir: PathBuf) -> Self {
-        Self::over(pool, dir).await
+        Self::over(pool, dir, new_namespace()).await
     }
 
-    async fn over(pool: server::store::Pool, dir: PathBuf) -> Self {
+    async fn over(pool: server::store::Pool, dir: PathBuf, namespace: Option<String>) -> Self {
         let options = leptos::prelude::LeptosOptions::builder()
             .output_name("tabletalk")
             .build();
-        let state = server::build_state(pool.clone(), options, false);
+        let bus = match (redis_url(), &namespace) {
+            (Some(url), Some(namespace)) => Some(server::bus::RedisBus::connect(&url, namespace).await.unwrap()),
+            _ => None,
+        };
+        let state = server::state::build_instance(
+            pool.clone(),
+            options,
+            false,
+            server::auth::sockets::SocketLimits::default(),
+            bus,
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(server::run(listener, state.clone(), std::future::pending()));
-        Self { addr, state, pool, dir }
+        let server = Self {
+            addr,
+            state,
+            pool,
+            namespace,
+            dir,
+        };
+        server.bus_ready().await;
+        server
+    }
+
+    /// Waits until this instance's bus (when it has one) has its subscribing connection open.
+    pub async fn bus_ready(&self) {
+        if self.namespace.is_none() {
+            return;
+        }
+        for _ in 0..500 {
+            if self.state.chat.bus_reachable() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the bus did not open within 5 seconds");
     }
 
     /// Registers a user; returns them and their session token (the cookie value).
