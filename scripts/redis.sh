@@ -1,15 +1,16 @@
 # Sourced by scripts/test.sh (and the benchmarks): a throwaway Redis for this run.
-#   redis_start   installs Debian's redis-server when missing, starts one on a free loopback port with no
-#                 persistence in a temporary folder, and exports TABLETALK_REDIS_URL=redis://127.0.0.1:PORT and
-#                 TABLETALK_REDIS_SERVER (the binary, for tests that start and stop Redis themselves)
+#   redis_start   installs Debian's redis-server and haproxy when missing, starts Redis on a free loopback port
+#                 with no persistence in a temporary folder, and exports TABLETALK_REDIS_URL=redis://127.0.0.1:PORT,
+#                 TABLETALK_REDIS_SERVER and TABLETALK_HAPROXY (the binaries, for the tests that start Redis
+#                 and a balancer themselves: server/tests/integration/chaos.rs)
 #   redis_stop    stops it and deletes its folder (also run on exit, with postgres_stop when that is defined)
 
 redis_start() {
-  if ! command -v redis-server >/dev/null; then
-    printf '\033[1;34m[redis]\033[0m installing Debian'"'"'s redis-server\n'
+  if ! command -v redis-server >/dev/null || ! command -v haproxy >/dev/null; then
+    printf '\033[1;34m[redis]\033[0m installing Debian'"'"'s redis-server and haproxy\n'
     local sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server haproxy
   fi
   REDIS_DIR="$(mktemp -d /tmp/tabletalk-redis.XXXXXX)"
   REDIS_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
@@ -22,7 +23,8 @@ redis_start() {
   done
   export TABLETALK_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
   TABLETALK_REDIS_SERVER="$(command -v redis-server)"
-  export TABLETALK_REDIS_SERVER
+  TABLETALK_HAPROXY="$(command -v haproxy)"
+  export TABLETALK_REDIS_SERVER TABLETALK_HAPROXY
   trap 'redis_stop; declare -F postgres_stop >/dev/null && postgres_stop' EXIT
   printf '\033[1;34m[redis]\033[0m on port %s\n' "$REDIS_PORT"
 }

@@ -54,4 +54,7 @@ if ! RUST_BACKTRACE=0 RUST_LIB_BACKTRACE=0 cargo leptos end-to-end 2>&1 | tee "$
   exit 1
 fi
 grep -E '^\s+[0-9]+ flaky' "$e2e_dir/playwright.log" && printf '\033[1;33m[test]\033[0m a flaky test passed only on its retry: fix it\n'
+
+step "end-to-end tests across three instances (HAProxy, Postgres, Redis)"
+scripts/e2e-cluster.sh
 step "all tests passed"

@@ -218,29 +218,41 @@ impl Announce for RedisBus {
     }
 }
 
-/// Publishes queued payloads in order, a pipeline at a time, reconnecting when Redis is lost.
+/// Publishes queued payloads in order, a pipeline at a time. A pipeline that fails (Redis lost or restarted) is
+/// sent again, on a new connection every [`RECONNECT_EVERY`], until Redis takes it: a frame published late or
+/// twice is dropped by the receivers' orders, while one never published would stay a hole until the next frame
+/// of its channel (the last frame of a burst has none). Meanwhile the outbox fills; what finds it full is
+/// dropped and read back from the database as a hole.
 async fn publish(client: redis::Client, mut outbox: mpsc::Receiver<Outgoing>) {
     let mut connection: Option<redis::aio::MultiplexedConnection> = None;
     let mut batch = Vec::with_capacity(PIPELINE);
     while outbox.recv_many(&mut batch, PIPELINE).await > 0 {
-        if connection.is_none() {
-            connection = tokio::time::timeout(CONNECT_TIMEOUT, client.get_multiplexed_async_connection())
-                .await
-                .ok()
-                .and_then(Result::ok);
-        }
-        let Some(open) = connection.as_mut() else {
-            // Lost frames are holes, read back from the database by the instances that relay their channels.
-            batch.clear();
-            continue;
-        };
         let mut pipe = redis::pipe();
         for (name, payload) in batch.drain(..) {
             pipe.cmd("PUBLISH").arg(name).arg(payload).ignore();
         }
-        if let Err(error) = pipe.query_async::<()>(open).await {
-            tracing::warn!(%error, "publishing on the bus failed");
-            connection = None;
+        let mut told = false;
+        loop {
+            if connection.is_none() {
+                connection = tokio::time::timeout(CONNECT_TIMEOUT, client.get_multiplexed_async_connection())
+                    .await
+                    .ok()
+                    .and_then(Result::ok);
+            }
+            if let Some(open) = connection.as_mut() {
+                match pipe.query_async::<()>(open).await {
+                    Ok(()) => break,
+                    Err(error) if !told => {
+                        told = true;
+                        tracing::warn!(%error, "publishing on the bus failed; trying again until Redis is back");
+                    }
+                    Err(_) => {}
+                }
+                connection = None;
+                // A connection that broke under a restarted Redis is replaced at once; a Redis still down waits.
+                continue;
+            }
+            tokio::time::sleep(RECONNECT_EVERY).await;
         }
     }
 }

@@ -238,7 +238,11 @@ impl Connection {
                 last_sequence_id,
             } => match self.join(&channel_id, last_sequence_id).await {
                 Ok(alive) => alive,
-                Err(problem) => self.reply(&ServerFrame::error(problem, None, Some(channel_id))).await,
+                // Refused for a lost bus, the socket closes after saying so: the client resumes once it is back.
+                Err(problem) => {
+                    let lost = problem.code == app::domain::ErrorCode::Unavailable;
+                    self.reply(&ServerFrame::error(problem, None, Some(channel_id))).await && !lost
+                }
             },
             ClientFrame::Leave { channel_id } => {
                 self.chat.hub().unsubscribe(&channel_id, self.id);

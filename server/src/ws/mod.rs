@@ -40,6 +40,9 @@ async fn admit(state: &AppState, parts: &Parts, ws: WebSocketUpgrade) -> Result<
     if !same_origin(&parts.headers) {
         return Err(Problem::forbidden("Cross-site WebSocket connections are refused."));
     }
+    if !state.chat.bus_reachable() {
+        return Err(Problem::unavailable("the message bus between instances"));
+    }
     let login = login_of(&state.auth, parts)
         .await?
         .ok_or_else(Problem::not_authenticated)?;

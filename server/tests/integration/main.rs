@@ -7,6 +7,7 @@ mod accounts_and_campaigns;
 mod audience_property;
 mod bad_database_url;
 mod batch_idempotency;
+mod chaos;
 mod chat_socket;
 mod checkpoint;
 mod commands_socket;

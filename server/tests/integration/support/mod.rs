@@ -2,6 +2,8 @@
 //! protocol the way any third-party client would.
 #![allow(dead_code)]
 
+pub mod cluster;
+
 use app::domain::campaign::SessionAction;
 use app::domain::ids::{CampaignId, ChannelId, SessionId};
 use app::domain::views::UserSummary;
