@@ -12,6 +12,7 @@ mod chat_socket;
 mod checkpoint;
 mod commands_socket;
 mod copy_install;
+mod database_lost;
 mod exports;
 mod game_journal;
 mod history_paging;
