@@ -9,6 +9,7 @@ use super::{Announce, BusError, News};
 use crate::auth::sockets::Sockets;
 use crate::chat::hub::{Frame, Hub, Relay};
 use crate::game::Game;
+use crate::store::one_line;
 use app::domain::frames::ServerFrame;
 use app::domain::ids::ChannelId;
 use app::domain::Problem;
@@ -255,8 +256,4 @@ async fn publish(client: redis::Client, mut outbox: mpsc::Receiver<Outgoing>) {
             tokio::time::sleep(RECONNECT_EVERY).await;
         }
     }
-}
-
-fn one_line(error: &dyn std::fmt::Display) -> String {
-    error.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
 }

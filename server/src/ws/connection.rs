@@ -6,7 +6,7 @@
 
 use crate::auth::sockets::SocketPass;
 use crate::auth::Login;
-use crate::chat::hub::{encode, ConnectionId, Frame, Subscriber};
+use crate::chat::hub::{encode, ConnectionId, Frame};
 use crate::chat::{ChatService, SendAnswer, SendRequest};
 use app::domain::frames::{ClientFrame, ServerFrame};
 use app::domain::ids::ChannelId;
@@ -240,7 +240,7 @@ impl Connection {
                 Ok(alive) => alive,
                 // Refused for a lost bus, the socket closes after saying so: the client resumes once it is back.
                 Err(problem) => {
-                    let lost = problem.code == app::domain::ErrorCode::Unavailable;
+                    let lost = problem.code == ErrorCode::Unavailable;
                     self.reply(&ServerFrame::error(problem, None, Some(channel_id))).await && !lost
                 }
             },
@@ -344,60 +344,14 @@ impl Connection {
         begun
     }
 
-    /// Subscribes, answers `chat.joined`, then replays what the client missed (or sends the latest page).
-    async fn join(&mut self, channel: &ChannelId, last_sequence_id: Option<i64>) -> Result<bool, Problem> {
-        let access = self.chat.access(&self.user, channel).await?;
-        // Subscribe before reading, so nothing committed in between is missed; the client de-duplicates.
-        let subscriber = Subscriber {
-            viewer: access.viewer.clone(),
-            campaign: access.campaign_id.clone(),
-            queue: self.queue.clone(),
-            overflow: self.overflow.clone(),
-        };
-        self.chat.hub().subscribe(channel, self.id, subscriber);
-        // With several instances, the bus must carry the channel before what was missed is read.
-        if let Err(problem) = self.chat.watch(channel).await {
-            self.chat.hub().unsubscribe(channel, self.id);
-            return Err(problem);
-        }
-        self.joined.insert(channel.clone());
-        if !self.reply(&self.chat.joined_frame(&access, channel).await?).await {
-            return Ok(false);
-        }
-        let Some(mut cursor) = last_sequence_id else {
-            let page = self.chat.history(&self.user, channel, None, None).await?;
-            return Ok(self.reply(&page).await);
-        };
-        loop {
-            let (messages, next) = self.chat.visible_after(&access.viewer, channel, cursor).await?;
-            for message in messages {
-                if !self
-                    .reply(&ServerFrame::Message {
-                        message: Box::new(message),
-                    })
-                    .await
-                {
-                    return Ok(false);
-                }
-            }
-            match next {
-                Some(next) => cursor = next,
-                None => return Ok(true),
-            }
-        }
-    }
-
     /// Queues a direct answer, waiting for room. False when the writer has gone.
     async fn reply(&self, frame: &ServerFrame) -> bool {
         self.queue.send(encode(frame)).await.is_ok()
     }
-
-    fn leave_all(&mut self) {
-        for channel in self.joined.drain() {
-            self.chat.hub().unsubscribe(&channel, self.id);
-        }
-    }
 }
+
+#[path = "joining.rs"]
+mod joining;
 
 #[cfg(test)]
 #[path = "connection_tests.rs"]
