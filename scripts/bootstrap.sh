@@ -43,6 +43,14 @@ if [ "${TABLETALK_NEED_BROWSER:-0}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium
 fi
 
+# The event stream's tests (server/tests/integration/event_stream.rs) start a NATS JetStream broker of their own.
+if [ "${TABLETALK_NEED_BROWSER:-0}" = 1 ] && ! command -v nats-server >/dev/null && [ ! -x /usr/sbin/nats-server ]; then
+  step "installing Debian's nats-server for the event stream tests"
+  sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq nats-server
+fi
+
 # Tailwind CLI and wasm-opt (binaryen) come from npm; cargo-leptos finds them in node_modules/.bin.
 # `npm install`, not `npm ci`: the registry these machines reach carries only the Linux builds of Tailwind's
 # native engine, so the lock lists only those and `npm ci` rejects it as incomplete. `npm install` keeps the

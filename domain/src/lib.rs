@@ -22,6 +22,7 @@
 //!   audience a send asks for, one typed shape from the composer to the server.
 //! - [`views`]: the read models pages receive from server functions.
 //! - [`backoff`]: the reconnect schedule of the client feed.
+//! - [`events`]: the envelope of the event stream other services read, and which bodies it may carry.
 
 pub mod actor;
 pub mod audience;
@@ -34,6 +35,7 @@ pub mod describe;
 pub mod dice;
 pub mod dice_roll;
 pub mod error;
+pub mod events;
 #[cfg(test)]
 mod fixtures;
 pub mod frames;

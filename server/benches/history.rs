@@ -45,7 +45,7 @@ async fn main() {
     println!("seeded {messages} messages in {:.1} s", seeding.elapsed().as_secs_f64());
 
     let pool = server::store::connect(&url).await.expect("database");
-    let chat = ChatService::start(pool.clone(), Arc::new(Game::new(pool.clone())));
+    let chat = ChatService::start(pool.clone(), Arc::new(Game::new(pool.clone())), None);
     let room = &plan.rooms[0];
     let channel = ChannelId(room.channel_id.clone());
     let member = &room.members[1];

@@ -3,6 +3,7 @@
 
 use crate::auth::sockets::SocketLimits;
 use crate::store::{self, DEFAULT_DATABASE_URL};
+use app::domain::events::BodyPolicy;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 
@@ -85,6 +86,16 @@ pub struct ServeArgs {
     /// The prefix of this deployment's Redis channels, so several deployments can share one Redis.
     #[arg(long, env = "TABLETALK_REDIS_NAMESPACE", default_value = "tabletalk")]
     pub redis_namespace: String,
+    /// NATS JetStream to publish every committed message to (`nats://host:4222`); unset for no event stream.
+    #[arg(long, env = "TABLETALK_EVENTS_URL")]
+    pub events_url: Option<String>,
+    /// Names the stream (`<PREFIX>_EVENTS`) and its subjects (`<prefix>.events.<channel>`).
+    #[arg(long, env = "TABLETALK_EVENTS_PREFIX", default_value = "tabletalk")]
+    pub events_prefix: String,
+    /// Lanes whose non-public messages carry their bodies on the stream: `in_game`, `off_game`, both
+    /// (comma-separated) or `none`. Messages everyone may see always do.
+    #[arg(long, env = "TABLETALK_EVENTS_BODIES", default_value = "none")]
+    pub events_bodies: String,
 }
 
 /// Options of `seed`.
@@ -202,7 +213,16 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         Some(url) if !url.is_empty() => Some(crate::bus::RedisBus::connect(url, &args.redis_namespace).await?),
         _ => None,
     };
-    let state = crate::state::build_instance(pool, options, args.secure_cookies, limits, bus);
+    let events = match &args.events_url {
+        Some(url) if !url.is_empty() => Some(crate::events::EventStream {
+            url: url.clone(),
+            prefix: args.events_prefix.clone(),
+            bodies: BodyPolicy::parse(&args.events_bodies)
+                .map_err(|error| format!("TABLETALK_EVENTS_BODIES: {error}"))?,
+        }),
+        _ => None,
+    };
+    let state = crate::state::build_instance(pool, options, args.secure_cookies, limits, bus, events);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("Tabletalk listening on http://{}", listener.local_addr()?);
     println!("Tabletalk is running at http://{}", listener.local_addr()?);

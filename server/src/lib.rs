@@ -8,6 +8,7 @@
 //! - [`error`]: a [`app::domain::Problem`] as an HTTP answer, one status table for every surface.
 //! - [`game`]: the game authority (campaigns, members, characters, sessions, game journal).
 //! - [`chat`]: channels' messages: one group-committing writer for all channels, the delivery hub, history.
+//! - [`events`]: the event stream for other services: the outbox and its relay to NATS JetStream.
 //! - [`store`]: the database pool and migrations.
 //! - [`seed`]: the demo campaign.
 //! - [`ops`]: `/healthz`, `/readyz` and `/metrics` (Prometheus), and the names of the figures kept.
@@ -22,6 +23,7 @@ pub mod bus;
 pub mod chat;
 pub mod cli;
 pub mod error;
+pub mod events;
 pub mod game;
 pub mod http;
 pub mod ops;

@@ -7,6 +7,7 @@ use crate::auth::throttle::ThrottleLimits;
 use crate::auth::AuthService;
 use crate::bus::{Listeners, RedisBus};
 use crate::chat::ChatService;
+use crate::events::{EventStream, Outbox};
 use crate::game::Game;
 use crate::store;
 use axum::extract::FromRef;
@@ -60,21 +61,27 @@ pub fn build_state_with(
     secure_cookies: bool,
     sockets: SocketLimits,
 ) -> AppState {
-    build_instance(pool, leptos_options, secure_cookies, sockets, None)
+    build_instance(pool, leptos_options, secure_cookies, sockets, None, None)
 }
 
 /// Builds every service, as one of several instances when `bus` is given (`REDIS_URL`): committed frames,
-/// table changes and ended sessions then travel between the instances.
+/// table changes and ended sessions then travel between the instances. With `events`
+/// (`TABLETALK_EVENTS_URL`), every committed message is also published to the event stream.
 pub fn build_instance(
     pool: store::Pool,
     leptos_options: LeptosOptions,
     secure_cookies: bool,
     sockets: SocketLimits,
     bus: Option<Arc<RedisBus>>,
+    events: Option<EventStream>,
 ) -> AppState {
     crate::ops::install();
     let game = Game::new(pool.clone());
-    let chat = ChatService::start(pool.clone(), Arc::new(game.clone()));
+    let outbox = events.as_ref().map(|stream| Outbox::new(stream.bodies));
+    let chat = ChatService::start(pool.clone(), Arc::new(game.clone()), outbox.clone());
+    if let (Some(stream), Some(outbox)) = (events, &outbox) {
+        crate::events::start(pool.clone(), stream, outbox);
+    }
     let auth = AuthService::with_limits(pool.clone(), ThrottleLimits::default(), sockets);
     if let Some(bus) = bus {
         game.announce_through(bus.clone());

@@ -60,9 +60,10 @@ pub struct ChatService {
 
 impl ChatService {
     /// Starts the service and its listener for game changes (session rooms opening and closing).
-    pub fn start(pool: Pool, game: Arc<dyn GameAuthority>) -> Arc<Self> {
+    /// With an `outbox`, each committed message's event is written in its own transaction (`crate::events`).
+    pub fn start(pool: Pool, game: Arc<dyn GameAuthority>, outbox: Option<crate::events::Outbox>) -> Arc<Self> {
         let hub = Arc::new(Hub::default());
-        let writer = Arc::new(WriterHandle::new(pool.clone(), hub.clone(), game.clone()));
+        let writer = Arc::new(WriterHandle::new(pool.clone(), hub.clone(), game.clone(), outbox));
         let wake = Arc::new(Notify::new());
         notices::spawn(pool.clone(), game.clone(), writer.clone(), wake.clone());
         let mut events = game.subscribe();

@@ -7,6 +7,7 @@
 
 use super::hub::Hub;
 use super::pacer::Pacer;
+use crate::events::Outbox;
 use crate::game::GameAuthority;
 use crate::store::{internal, OrInternal, Pool};
 use app::domain::message::{Message, NewMessage};
@@ -74,9 +75,9 @@ pub struct WriterHandle {
 
 impl WriterHandle {
     /// Starts the writer over `pool`, delivering through `hub`, asking the game authority which rooms are
-    /// open and recording in-game messages in its journal.
-    pub fn new(pool: Pool, hub: Arc<Hub>, game: Arc<dyn GameAuthority>) -> Self {
-        Self::with_checkpoints(pool, hub, game, task::CHECKPOINT_EVERY)
+    /// open and recording in-game messages in its journal; with an `outbox`, each message's event goes beside it.
+    pub fn new(pool: Pool, hub: Arc<Hub>, game: Arc<dyn GameAuthority>, outbox: Option<Outbox>) -> Self {
+        Self::with_checkpoints(pool, hub, game, task::CHECKPOINT_EVERY, outbox)
     }
 
     /// The same, with the writer finishing a WAL checkpoint every `checkpoint_every` (tests shorten it).
@@ -85,11 +86,12 @@ impl WriterHandle {
         hub: Arc<Hub>,
         game: Arc<dyn GameAuthority>,
         checkpoint_every: std::time::Duration,
+        outbox: Option<Outbox>,
     ) -> Self {
         let (queue, receiver) = mpsc::channel(QUEUE_DEPTH);
         let (notices, notice_receiver) = mpsc::channel(NOTICE_QUEUE_DEPTH);
         let pacer = Arc::new(Pacer::default());
-        let writer = Writer::new(pool, pacer.clone(), hub, game.clone(), checkpoint_every);
+        let writer = Writer::new(pool, pacer.clone(), hub, game.clone(), checkpoint_every, outbox);
         tokio::spawn(writer.run(receiver, notice_receiver));
         Self {
             queue,

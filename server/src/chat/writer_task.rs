@@ -5,6 +5,7 @@ use super::{Draft, Outcome, Reply, Written, MAX_BATCH};
 use crate::chat::hub::Hub;
 use crate::chat::journal;
 use crate::chat::pacer::Pacer;
+use crate::events::Outbox;
 use crate::game::GameAuthority;
 use crate::ops::names;
 use crate::store::{now_ms, Backend, Pool};
@@ -42,6 +43,8 @@ pub(super) struct Writer {
     checkpoint_every: Duration,
     /// Its figures for `/metrics`, looked up once.
     figures: Figures,
+    /// Where each committed message's event is written in the same transaction, while events are on.
+    outbox: Option<Outbox>,
 }
 
 /// The writer's handles on its figures (`ops::names`): looking a figure up by name costs a hash per call.
@@ -69,13 +72,14 @@ pub(super) const CHECKPOINT_EVERY: Duration = Duration::from_secs(5);
 
 impl Writer {
     /// A writer over `pool` that tells `pacer` its commit rate, delivers through `hub` and finishes a WAL
-    /// checkpoint itself every `checkpoint_every`.
+    /// checkpoint itself every `checkpoint_every`; with an `outbox`, writes each message's event beside it.
     pub(super) fn new(
         pool: Pool,
         pacer: Arc<Pacer>,
         hub: Arc<Hub>,
         game: Arc<dyn GameAuthority>,
         checkpoint_every: Duration,
+        outbox: Option<Outbox>,
     ) -> Self {
         Self {
             pacer,
@@ -88,6 +92,7 @@ impl Writer {
             last_checkpoint: Instant::now(),
             checkpoint_every,
             figures: Figures::new(),
+            outbox,
         }
     }
 
@@ -338,6 +343,10 @@ impl Writer {
         }
         let rows: Vec<&Message> = stored(&results).collect();
         journal::insert_many(&mut tx, &rows).await?;
+        if let Some(outbox) = &self.outbox {
+            let in_game = |channel: &ChannelId| rooms.contains_key(channel);
+            crate::events::outbox::insert(&mut tx, &rows, in_game, outbox.bodies).await?;
+        }
         if self.backend == Backend::Postgres {
             journal::advance_sequences(&mut tx, &self.next_sequence).await?;
         }
@@ -346,6 +355,9 @@ impl Writer {
             .await
             .map_err(|problem| sqlx::Error::Protocol(format!("game journal: {problem}")))?;
         tx.commit().await?;
+        if let Some(outbox) = self.outbox.as_ref().filter(|_| !rows.is_empty()) {
+            outbox.written.notify_one();
+        }
         if self.pool.options().get_max_connections() <= 1 {
             // A pool of one connection (an in-memory database) cannot spare one for the writer alone.
             self.connection = None;

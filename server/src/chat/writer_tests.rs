@@ -28,7 +28,7 @@ async fn a_full_queue_refuses_sends_at_once() {
     let pool = crate::store::connect_in_memory().await.unwrap();
     let held = pool.acquire().await.unwrap();
     let game = Arc::new(crate::game::Game::new(pool.clone()));
-    let writer = Arc::new(WriterHandle::new(pool.clone(), Arc::new(Hub::default()), game));
+    let writer = Arc::new(WriterHandle::new(pool.clone(), Arc::new(Hub::default()), game, None));
     let extra = 200;
     let total = QUEUE_DEPTH + MAX_BATCH + extra;
     let tasks: Vec<_> = (0..total)
@@ -119,7 +119,7 @@ async fn wal_frames_after_batches(checkpoint_every: std::time::Duration) -> i64 
     let room = &plan.rooms[0];
     let sender = &room.members[0].user_id;
     let game = Arc::new(crate::game::Game::new(pool.clone()));
-    let writer = WriterHandle::with_checkpoints(pool.clone(), Arc::new(Hub::default()), game, checkpoint_every);
+    let writer = WriterHandle::with_checkpoints(pool.clone(), Arc::new(Hub::default()), game, checkpoint_every, None);
     for n in 0..100 {
         let message = NewMessage {
             channel_id: ChannelId::from(room.channel_id.as_str()),

@@ -19,6 +19,9 @@ pub const COMMIT_LATENCY: &str = "db_commit_latency_ms";
 /// Sends stored per batch (histogram, rows).
 pub const BATCH_ROWS: &str = "db_batch_rows";
 
+/// Events the relay handed to the broker and saw acknowledged (counter; `crate::events`).
+pub const EVENTS_RELAYED: &str = "events_relayed_total";
+
 /// Registers each figure's help text and unit with the recorder.
 pub(super) fn describe() {
     describe_gauge!(
@@ -48,4 +51,9 @@ pub(super) fn describe() {
         "The writer's transaction for one batch."
     );
     describe_histogram!(BATCH_ROWS, Unit::Count, "Sends stored per batch.");
+    describe_counter!(
+        EVENTS_RELAYED,
+        Unit::Count,
+        "Events the relay handed to the broker and saw acknowledged."
+    );
 }

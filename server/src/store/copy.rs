@@ -145,6 +145,16 @@ pub const TABLES: &[Table] = &[
         order_by: "id",
     },
     Table {
+        name: "event_outbox",
+        columns: &[
+            ("id", Integer),
+            ("channel_id", Text),
+            ("event_id", Text),
+            ("envelope", Text),
+        ],
+        order_by: "id",
+    },
+    Table {
         name: "messages",
         columns: &[
             ("channel_id", Text),
@@ -278,13 +288,14 @@ pub async fn copy(from: &Pool, to: &Pool) -> Result<Copied, CopyError> {
         copied.0.push((table.name, offset as u64));
     }
     if Backend::of(to) == Backend::Postgres {
-        // Explicit ids do not move the identity's sequence: the next journal entry must come after the copy.
-        sqlx::query(
-            "SELECT setval(pg_get_serial_sequence('game_events', 'id'), COALESCE(MAX(id), 0) + 1, false)
-             FROM game_events",
-        )
-        .execute(&mut *tx)
-        .await?;
+        // Explicit ids do not move an identity's sequence: the next journal entry (and the next event waiting
+        // for the broker) must come after the copy.
+        for table in ["game_events", "event_outbox"] {
+            let sql = format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table}"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *tx).await?;
+        }
     }
     tx.commit().await?;
     Ok(copied)

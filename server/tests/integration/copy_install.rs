@@ -28,8 +28,13 @@ async fn table_names(pool: &server::store::Pool) -> Vec<String> {
 #[tokio::test]
 async fn a_copied_install_holds_every_row_and_goes_on_where_it_stopped() {
     // An embedded install with a bit of everything: accounts, a campaign with characters and a DM, a
-    // session with whispers, rolls and notices.
-    let source = TestServer::start_sqlite().await;
+    // session with whispers, rolls and notices, and events waiting for a broker that is not there.
+    let nowhere = server::events::EventStream {
+        url: format!("nats://127.0.0.1:{}", crate::support::cluster::free_port()),
+        prefix: "copy".into(),
+        bodies: Default::default(),
+    };
+    let source = TestServer::start_sqlite_with(Some(nowhere)).await;
     let (gm, gm_token) = source.user("gamemaster").await;
     let (alice, alice_token) = source.user("alice").await;
     let (campaign, session, room) = source.table(&gm, &[&alice], true).await;

@@ -13,6 +13,7 @@ mod checkpoint;
 mod commands_socket;
 mod copy_install;
 mod database_lost;
+mod event_stream;
 mod exports;
 mod game_journal;
 mod history_paging;

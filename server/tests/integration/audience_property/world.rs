@@ -40,7 +40,7 @@ impl World {
                     async move {
                         let bus = server::bus::RedisBus::connect(&url, &namespace).await.unwrap();
                         let limits = server::auth::sockets::SocketLimits::default();
-                        let state = server::state::build_instance(pool, options, false, limits, Some(bus));
+                        let state = server::state::build_instance(pool, options, false, limits, Some(bus), None);
                         while !state.chat.bus_reachable() {
                             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
                         }

@@ -1,9 +1,10 @@
 //! A real Tabletalk server on port 0 over a fresh database (a SQLite file, or a Postgres database); the raw
-//! protocol client is in `client`, real processes behind a balancer in `cluster`.
+//! protocol client is in `client`, real processes behind a balancer in `cluster`, an event broker in `nats`.
 #![allow(dead_code)]
 
 mod client;
 pub mod cluster;
+pub mod nats;
 
 pub use client::Client;
 
@@ -100,15 +101,28 @@ impl TestServer {
         Self::over(pool, dir, new_namespace()).await
     }
 
+    /// A server that publishes every committed message to `events`.
+    pub async fn start_with_events(events: server::events::EventStream) -> Self {
+        let dir = std::env::temp_dir().join(format!("tabletalk-test-{}", ulid::Ulid::generate()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pool = fresh_database(&dir).await;
+        Self::over_with(pool, dir, new_namespace(), Some(events)).await
+    }
+
     /// A server on a SQLite file whichever pass this is (a source for `migrate --from`).
     pub async fn start_sqlite() -> Self {
+        Self::start_sqlite_with(None).await
+    }
+
+    /// The same, publishing to `events` when given.
+    pub async fn start_sqlite_with(events: Option<server::events::EventStream>) -> Self {
         let dir = std::env::temp_dir().join(format!("tabletalk-test-{}", ulid::Ulid::generate()));
         std::fs::create_dir_all(&dir).unwrap();
         let pool = server::store::connect(&format!("sqlite://{}/test.db", dir.display()))
             .await
             .unwrap();
         server::store::migrate(&pool).await.unwrap();
-        Self::over(pool, dir, new_namespace()).await
+        Self::over_with(pool, dir, new_namespace(), events).await
     }
 
     /// The URL of this server's database.
@@ -131,6 +145,15 @@ impl TestServer {
     }
 
     async fn over(pool: server::store::Pool, dir: PathBuf, namespace: Option<String>) -> Self {
+        Self::over_with(pool, dir, namespace, None).await
+    }
+
+    async fn over_with(
+        pool: server::store::Pool,
+        dir: PathBuf,
+        namespace: Option<String>,
+        events: Option<server::events::EventStream>,
+    ) -> Self {
         let options = leptos::prelude::LeptosOptions::builder()
             .output_name("tabletalk")
             .build();
@@ -144,6 +167,7 @@ impl TestServer {
             false,
             server::auth::sockets::SocketLimits::default(),
             bus,
+            events,
         );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
