@@ -54,10 +54,10 @@ fi
 # Tailwind CLI and wasm-opt (binaryen) come from npm; cargo-leptos finds them in node_modules/.bin.
 # `npm install`, not `npm ci`: the registry these machines reach carries only the Linux builds of Tailwind's
 # native engine, so the lock lists only those and `npm ci` rejects it as incomplete. `npm install` keeps the
-# locked versions and leaves the lock unchanged.
+# locked versions; `--no-save` keeps it from writing the other platforms' Tailwind builds into the lock.
 if [ ! -x node_modules/.bin/tailwindcss ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "installing npm packages (tailwind, binaryen)"
-  npm install --no-audit --no-fund
+  npm install --no-audit --no-fund --no-save
 fi
 if [ "${TABLETALK_NEED_BROWSER:-0}" = 1 ]; then
   if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then

@@ -1,10 +1,16 @@
 //! The world the audience property test runs in: one instance, or in the Postgres pass with its Redis two over
 //! one database and one bus (sends on the first, members listening on the second), and what it reads back.
+//! The sending instance writes the event stream's outbox for a broker that is not there.
 
+use app::domain::audience::AudienceScope;
+use app::domain::events::Envelope;
 use app::domain::frames::ServerFrame;
 use app::domain::ids::{ChannelId, UserId};
 use app::domain::views::UserSummary;
 use app::domain::visibility::Viewer;
+use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
+use server::events::EventStream;
 use server::state::AppState;
 use server::store::Pool;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,15 +38,19 @@ impl World {
             .output_name("tabletalk")
             .build();
         let (state, listener) = match crate::support::redis_url().filter(|_| crate::support::on_postgres()) {
-            None => (server::build_state(pool.clone(), options, false), None),
+            None => {
+                let limits = server::auth::sockets::SocketLimits::default();
+                let state = server::state::build_instance(pool.clone(), options, false, limits, None, events());
+                (state, None)
+            }
             Some(url) => {
                 let namespace = format!("tt-property-{}", ulid::Ulid::generate());
-                let instance = |pool: Pool| {
+                let instance = |pool: Pool, events: Option<EventStream>| {
                     let (url, namespace, options) = (url.clone(), namespace.clone(), options.clone());
                     async move {
                         let bus = server::bus::RedisBus::connect(&url, &namespace).await.unwrap();
                         let limits = server::auth::sockets::SocketLimits::default();
-                        let state = server::state::build_instance(pool, options, false, limits, Some(bus), None);
+                        let state = server::state::build_instance(pool, options, false, limits, Some(bus), events);
                         while !state.chat.bus_reachable() {
                             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
                         }
@@ -50,7 +60,10 @@ impl World {
                 let second = server::store::connect(pool.connect_options().database_url.as_ref())
                     .await
                     .unwrap();
-                (instance(pool.clone()).await, Some(instance(second).await))
+                (
+                    instance(pool.clone(), events()).await,
+                    Some(instance(second, None).await),
+                )
             }
         };
         Self {
@@ -76,6 +89,47 @@ impl World {
             .unwrap();
         user
     }
+}
+
+/// The event stream of the sending instance, to a broker that is not there: every event stays in the outbox,
+/// where the test reads what would have travelled.
+fn events() -> Option<EventStream> {
+    Some(EventStream {
+        url: format!("nats://127.0.0.1:{}", crate::support::cluster::free_port()),
+        prefix: "property".into(),
+        bodies: Default::default(),
+    })
+}
+
+/// The event stream's outbox of `channel`: one event a stored message (`members_messages` of them from
+/// members), in sequence order, carrying a body only where everyone may read it.
+pub async fn check_outbox(pool: &Pool, channel: &ChannelId, members_messages: i64) -> Result<(), TestCaseError> {
+    let raw: Vec<String> = sqlx::query_scalar("SELECT envelope FROM event_outbox WHERE channel_id = $1 ORDER BY id")
+        .bind(channel.as_str())
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    let events: Vec<(String, Envelope)> = raw
+        .into_iter()
+        .map(|json| (json.clone(), serde_json::from_str(&json).unwrap()))
+        .collect();
+    let from_members = events.iter().filter(|(_, e)| e.payload.sender_id.is_some()).count();
+    prop_assert_eq!(from_members as i64, members_messages);
+    prop_assert!(events
+        .windows(2)
+        .all(|w| w[0].1.payload.sequence_id < w[1].1.payload.sequence_id));
+    for (raw, event) in &events {
+        let public = event.payload.audience.scope == AudienceScope::All && !event.payload.audience.blind;
+        prop_assert_eq!(event.payload.withheld, !public, "{}", raw);
+        if !public {
+            prop_assert!(
+                !raw.contains("a line") && !raw.contains("Stealth") && !raw.contains("rolled"),
+                "{}",
+                raw
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The ids of members' messages `viewer` may see in `channel`, as the database says.
