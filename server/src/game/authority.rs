@@ -3,7 +3,7 @@
 use super::news::NewsPage;
 use super::Game;
 use crate::store::Connection;
-use crate::store::{internal, OrInternal};
+use crate::store::{internal, OrFault};
 use app::domain::campaign::{Role, SessionAction, SessionStatus};
 use app::domain::dice::{roll, DiceExpr, DiceRng, RollResult};
 use app::domain::frames::RoomState;
@@ -140,7 +140,7 @@ impl GameAuthority for Game {
         .bind(channel.as_str())
         .fetch_optional(&self.pool)
         .await
-        .or_internal()?;
+        .or_fault()?;
         let (campaign_id, kind, role, session_id, status, name) = row.ok_or_else(|| Problem::not_found("channel"))?;
         let role = Role::parse(&role).ok_or_else(|| internal(format!("bad role {role}")))?;
         Ok(ChannelAccess {
@@ -163,7 +163,7 @@ impl GameAuthority for Game {
         .bind(campaign.as_str())
         .fetch_all(&self.pool)
         .await
-        .or_internal()?;
+        .or_fault()?;
         let controls: Vec<(String, String, Option<String>)> = sqlx::query_as(
             "SELECT ch.id, ch.name, cc.user_id FROM characters ch
              LEFT JOIN character_controllers cc ON cc.character_id = ch.id
@@ -172,12 +172,12 @@ impl GameAuthority for Game {
         .bind(campaign.as_str())
         .fetch_all(&self.pool)
         .await
-        .or_internal()?;
+        .or_fault()?;
         let gm_sees_whispers: i64 = sqlx::query_scalar("SELECT gm_sees_whispers FROM campaigns WHERE id = $1")
             .bind(campaign.as_str())
             .fetch_optional(&self.pool)
             .await
-            .or_internal()?
+            .or_fault()?
             .unwrap_or(0);
         let gm_sees_whispers = gm_sees_whispers != 0;
         let mut characters: Vec<CharacterFact> = Vec::new();
@@ -228,7 +228,7 @@ impl GameAuthority for Game {
             for channel in chunk.iter().chain(std::iter::repeat_n(&last, padded - chunk.len())) {
                 query = query.bind(channel.as_str());
             }
-            for (channel, campaign, id, status) in query.fetch_all(&mut *tx).await.or_internal()? {
+            for (channel, campaign, id, status) in query.fetch_all(&mut *tx).await.or_fault()? {
                 if let Some(room) = room(Some(id), Some(status))? {
                     let campaign_id = CampaignId(campaign);
                     rooms.insert(ChannelId(channel), SessionRoom { campaign_id, room });
@@ -271,7 +271,7 @@ impl GameAuthority for Game {
                 })
             })
             .collect();
-        super::journal::append_many(&mut *tx, &entries).await.or_internal()
+        super::journal::append_many(&mut *tx, &entries).await.or_fault()
     }
 
     fn roll_dice(&self, dice: &DiceExpr) -> RollResult {

@@ -280,6 +280,24 @@ impl<T, E: std::fmt::Display> OrInternal<T> for Result<T, E> {
     }
 }
 
+/// `?` for database calls a request waits on: `result.or_fault()?` answers [`fault`]'s way, `unavailable` while
+/// the database cannot be reached or no connection frees up in time (the same request works a moment later,
+/// and clients send it again), `internal` for anything else; logged at the line of the call either way.
+pub trait OrFault<T> {
+    /// The value, or the error as [`fault`] words it.
+    fn or_fault(self) -> Result<T, app::domain::Problem>;
+}
+
+impl<T> OrFault<T> for Result<T, sqlx::Error> {
+    #[track_caller]
+    fn or_fault(self) -> Result<T, app::domain::Problem> {
+        match self {
+            Ok(value) => Ok(value),
+            Err(error) => Err(fault(error)),
+        }
+    }
+}
+
 /// Splits `items` into runs whose lengths are powers of two of at most `max` (itself a power of two), longest
 /// first. A multi-row statement built for each run length is prepared once and then served from the
 /// connection's statement cache, where a statement of any other length would be parsed afresh every time.
