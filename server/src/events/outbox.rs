@@ -80,9 +80,12 @@ pub async fn oldest(pool: &Pool, limit: i64) -> Result<Vec<Pending>, sqlx::Error
         .collect()
 }
 
+/// Ids per delete: a relay round's in one statement (far below SQLite's 32,766 parameters and Postgres' 65,535).
+const DELETE_CHUNK: usize = 4096;
+
 /// Deletes relayed rows.
 pub async fn delete(pool: &Pool, ids: &[i64]) -> Result<(), sqlx::Error> {
-    for chunk in ids.chunks(256) {
+    for chunk in ids.chunks(DELETE_CHUNK) {
         let backend = Backend::of(pool);
         let sql = format!(
             "DELETE FROM event_outbox WHERE id IN ({})",

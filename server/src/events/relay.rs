@@ -24,8 +24,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 
-/// Rows read per round.
-const BATCH: i64 = 512;
+/// Rows read per round: one read and one delete a round, and on SQLite each delete waits for the one write lock
+/// between the writer's batches (rounds of 512 with two deletes each relayed about 1,000-1,500 events/s beside a
+/// busy writer, BENCHMARKS.md).
+const BATCH: i64 = 4096;
 /// How long an idle relay waits before looking again when no commit rang (a missed ring costs this much).
 const IDLE: Duration = Duration::from_millis(500);
 /// The wait after a failed round (broker or database unreachable) before the next.
