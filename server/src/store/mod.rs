@@ -148,7 +148,6 @@ pub async fn migrate(pool: &Pool) -> Result<(), StoreError> {
     })
 }
 
-/// An error's text on one line (Postgres' messages carry details on further lines).
 /// An error's text on one line (a driver's message may span several), for start-up errors that name a setting.
 pub(crate) fn one_line(error: &dyn std::fmt::Display) -> String {
     error.to_string().split_whitespace().collect::<Vec<_>>().join(" ")
