@@ -1,6 +1,9 @@
 // A Socket.IO room broadcast, written the way its documentation teaches: `join` puts the socket in a room,
 // `send` is acknowledged and the body is emitted to the whole room, sender included. WebSocket transport
 // only (the load generator speaks Engine.IO 4 over WebSocket directly), no storage, no auth.
+//
+// With REDIS_URL set, the server joins its peers through `@socket.io/redis-adapter` (seed 004's deployment:
+// several Node processes, one Redis), so a room's members may sit on different processes.
 const { createServer } = require("http");
 const { Server } = require("socket.io");
 
@@ -19,6 +22,22 @@ io.on("connection", (socket) => {
   });
 });
 
-httpServer.listen(port, "127.0.0.1", () => {
-  console.log(`socket.io listening on ws://127.0.0.1:${port}`);
+async function listen() {
+  if (process.env.REDIS_URL) {
+    const { createClient } = require("redis");
+    const { createAdapter } = require("@socket.io/redis-adapter");
+    const pubClient = createClient({ url: process.env.REDIS_URL });
+    const subClient = pubClient.duplicate();
+    await Promise.all([pubClient.connect(), subClient.connect()]);
+    io.adapter(createAdapter(pubClient, subClient));
+  }
+  httpServer.listen(port, "127.0.0.1", () => {
+    const through = process.env.REDIS_URL ? " (Redis adapter)" : "";
+    console.log(`socket.io listening on ws://127.0.0.1:${port}${through}`);
+  });
+}
+
+listen().catch((error) => {
+  console.error(error);
+  process.exit(1);
 });

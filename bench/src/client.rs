@@ -34,6 +34,8 @@ pub struct Endpoint {
     pub target: Target,
     /// The socket URL.
     pub url: String,
+    /// Which of the run's instances `url` is.
+    pub instance: usize,
     /// The room (channel id or room name).
     pub room: Arc<str>,
     /// Tabletalk's session cookie value (empty for peers).
@@ -160,7 +162,7 @@ pub async fn run(
                 match protocol::classify(endpoint.target, text.as_str(), &endpoint.room) {
                     Incoming::Delivered { number, sent_us, phase } => {
                         received.push(number);
-                        shared.delivered(sent_us, phase);
+                        shared.delivered(number, sent_us, phase, endpoint.instance);
                     }
                     Incoming::Acked { number } => {
                         if let Some((_, attempted, _)) = in_flight.remove(&number) {

@@ -7,6 +7,7 @@ mod client;
 mod plan;
 mod protocol;
 mod report;
+mod spread;
 mod stats;
 mod verify;
 
@@ -28,9 +29,10 @@ pub struct Options {
     /// The server's protocol.
     #[arg(long, value_enum, default_value = "tabletalk")]
     pub target: Target,
-    /// Base URL of the server (ws://host:port).
-    #[arg(long, default_value = "ws://127.0.0.1:3000")]
-    pub url: String,
+    /// Base URL of the server (ws://host:port); several, comma-separated, spread each room's members over
+    /// that many instances and report latency within and between them.
+    #[arg(long, value_delimiter = ',', default_value = "ws://127.0.0.1:3000")]
+    pub url: Vec<String>,
     /// Load plan from `tabletalk seed --bench-rooms ... --bench-out` (Tabletalk needs one).
     #[arg(long)]
     pub plan: Option<PathBuf>,
@@ -111,7 +113,11 @@ async fn run(options: Options) -> Result<bool, String> {
     }
     let connections = plan.connections();
     let planned: f64 = options.rates.iter().map(|r| f64::from(*r) * options.seconds).sum();
-    let shared = Arc::new(Shared::new(options.rates.len(), planned.ceil() as usize + 1));
+    let shared = Arc::new(Shared::new(
+        options.rates.len(),
+        planned.ceil() as usize + 1,
+        options.url.len(),
+    ));
     let memory_before = options.server_pid.and_then(stats::memory_kib);
 
     let connect_started = Instant::now();
@@ -170,9 +176,11 @@ async fn open_all(
     let run: Arc<str> = Arc::from(protocol::run_tag());
     let mut joins = Vec::with_capacity(connections.len());
     for &(room, member) in connections {
+        let instance = shared.spread.instance_of(room, member);
         let endpoint = Endpoint {
             target: options.target,
-            url: protocol::url(options.target, &options.url),
+            url: protocol::url(options.target, &options.url[instance]),
+            instance,
             room: Arc::from(plan.rooms[room].channel_id.as_str()),
             token: plan.rooms[room].members[member].token.clone(),
             run: run.clone(),
@@ -256,7 +264,7 @@ async fn send_phases(
                     Reach::Whisper(target) => user_ids[room][target].clone(),
                     _ => Arc::from(""),
                 };
-                shared.sending(number, sent_us, phase);
+                shared.sending(number, sent_us, phase, shared.spread.instance_of(room, member));
                 let command = Command::Send {
                     number,
                     sent_us,

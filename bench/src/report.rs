@@ -75,6 +75,20 @@ pub fn print(summary: &Summary, shared: &Shared) {
             history.len()
         );
     }
+    if shared.spread.instances() > 1 {
+        for (name, split) in [
+            ("between instances", &shared.spread.cross),
+            ("within an instance", &shared.spread.local),
+        ] {
+            let split = split.lock().unwrap_or_else(|e| e.into_inner());
+            let [p50, p99, p999, max] = percentiles_ms(&split);
+            println!(
+                "deliveries {name} ({} instances): {}, p50 {p50:.2} ms, p99 {p99:.2} ms, p99.9 {p999:.2} ms, max {max:.2} ms",
+                shared.spread.instances(),
+                split.len()
+            );
+        }
+    }
     let v = summary.verdict;
     println!(
         "sent {}, acked {}, delivered {} of {} expected; lost {}, duplicated {}, misdelivered {}; refused and resent {}, errors {}, closed by server {} (slow consumer {}), broken {}",
@@ -119,7 +133,14 @@ pub fn json(summary: &Summary, shared: &Shared) -> Value {
         })
         .collect();
     let history = shared.history.lock().unwrap_or_else(|e| e.into_inner());
+    let split = |h: &std::sync::Mutex<hdrhistogram::Histogram<u64>>| {
+        let h = h.lock().unwrap_or_else(|e| e.into_inner());
+        (!h.is_empty()).then(|| json!({ "deliveries": h.len(), "ms": percentiles_ms(&h) }))
+    };
     json!({
+        "instances": shared.spread.instances(),
+        "between_instances": split(&shared.spread.cross),
+        "within_an_instance": split(&shared.spread.local),
         "target": format!("{:?}", o.target).to_lowercase(),
         "connections": summary.connections,
         "rooms": summary.rooms,

@@ -1,6 +1,7 @@
 //! What a run measured, shared by every connection task: latency histograms per phase (HDR, microseconds),
 //! counters, and the send times that acks are timed against.
 
+use crate::spread::Spread;
 use hdrhistogram::Histogram;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -60,15 +61,18 @@ pub struct Shared {
     pub disconnects: AtomicU64,
     /// History request -> page.
     pub history: Mutex<Histogram<u64>>,
+    /// The instances connections spread over, and delivery latency within and between them.
+    pub spread: Spread,
 }
 
-fn histogram() -> Histogram<u64> {
+/// An empty latency histogram (µs, up to a minute, three significant digits).
+pub fn histogram() -> Histogram<u64> {
     Histogram::new_with_bounds(1, LATENCY_MAX_US, 3).expect("valid histogram bounds")
 }
 
 impl Shared {
-    /// Room for `phases` phases and message numbers up to `max_number`.
-    pub fn new(phases: usize, max_number: usize) -> Self {
+    /// Room for `phases` phases and message numbers up to `max_number`, over `instances` server instances.
+    pub fn new(phases: usize, max_number: usize, instances: usize) -> Self {
         Self {
             start: Instant::now(),
             stop: watch::channel(false).0,
@@ -94,6 +98,7 @@ impl Shared {
             slow_consumer_closes: AtomicU64::new(0),
             disconnects: AtomicU64::new(0),
             history: Mutex::new(histogram()),
+            spread: Spread::new(instances, max_number),
         }
     }
 
@@ -102,17 +107,19 @@ impl Shared {
         self.start.elapsed().as_micros() as u64
     }
 
-    /// Notes when message `number` was meant to be sent, for its ack.
-    pub fn sending(&self, number: u64, sent_us: u64, phase: usize) {
+    /// Notes when message `number` was meant to be sent, for its ack, and through which instance.
+    pub fn sending(&self, number: u64, sent_us: u64, phase: usize, instance: usize) {
+        self.spread.sending(number, instance);
         if let (Some(at), Some(p)) = (self.send_us.get(number as usize), self.send_phase.get(number as usize)) {
             at.store(sent_us, Ordering::Relaxed);
             p.store(phase, Ordering::Relaxed);
         }
     }
 
-    /// A delivery of a message sent at `sent_us` in `phase`.
-    pub fn delivered(&self, sent_us: u64, phase: usize) {
+    /// A delivery on `instance` of message `number`, sent at `sent_us` in `phase`.
+    pub fn delivered(&self, number: u64, sent_us: u64, phase: usize, instance: usize) {
         let latency = self.now_us().saturating_sub(sent_us).clamp(1, LATENCY_MAX_US);
+        self.spread.delivered(number, instance, latency);
         if let Some(stats) = self.phases.get(phase) {
             let _ = stats.deliver.lock().unwrap_or_else(|e| e.into_inner()).record(latency);
         }
@@ -219,16 +226,16 @@ mod tests {
     /// that arrive later, and nothing that arrives while the run drains.
     #[test]
     fn acks_count_toward_the_phase_in_which_they_arrive() {
-        let shared = Shared::new(2, 10);
-        shared.sending(1, shared.now_us(), 0);
-        shared.sending(2, shared.now_us(), 0);
+        let shared = Shared::new(2, 10, 1);
+        shared.sending(1, shared.now_us(), 0, 0);
+        shared.sending(2, shared.now_us(), 0, 0);
         shared.acked(1);
         shared.current_phase.store(1, Ordering::Relaxed);
-        shared.sending(3, shared.now_us(), 1);
+        shared.sending(3, shared.now_us(), 1, 0);
         shared.acked(2);
         shared.current_phase.store(2, Ordering::Relaxed);
         shared.acked(3);
-        shared.delivered(shared.now_us(), 1);
+        shared.delivered(3, shared.now_us(), 1, 0);
 
         let during = |phase: usize| shared.phases[phase].acked_during.load(Ordering::Relaxed);
         assert_eq!((during(0), during(1)), (1, 1));

@@ -1,7 +1,9 @@
-//! The writer task's smaller parts: its own connection, and what it reads off a batch's results.
+//! The writer task's smaller parts: its own connection, the count of table changes, and what it reads off a
+//! batch's results.
 
 use super::super::Written;
 use crate::chat::journal;
+use crate::game::GameAuthority;
 use crate::store::{Backend, Pool};
 use app::domain::message::{Message, NewMessage};
 use app::domain::{ErrorCode, Problem};
@@ -16,7 +18,10 @@ use std::time::Duration;
 /// BENCHMARKS.md). A Postgres server keeps its caches itself: that connection is used as it comes.
 pub(crate) async fn writer_connection(pool: &Pool) -> Result<PoolConnection<Any>, sqlx::Error> {
     let mut connection = pool.acquire().await?;
-    if Backend::of(pool) != Backend::Sqlite {
+    if Backend::of(pool) == Backend::Postgres {
+        sqlx::query("SET plan_cache_mode = force_custom_plan")
+            .execute(&mut *connection)
+            .await?;
         return Ok(connection);
     }
     sqlx::query("PRAGMA cache_size = -65536")
@@ -64,4 +69,14 @@ pub(super) fn session_not_active(reason: Option<&str>) -> Problem {
         reason.unwrap_or("The session is not active."),
         "Wait for the GM to start or resume the session.",
     )
+}
+
+/// The count of table changes, read under the shared table-change lock; the game authority hears of a count
+/// newer than it knew (a change made on another instance), so sends are decided again on fresh answers.
+pub(super) async fn read_changes(tx: &mut sqlx::AnyConnection, game: &dyn GameAuthority) -> Result<i64, sqlx::Error> {
+    let now: i64 = sqlx::query_scalar("SELECT value FROM table_generation WHERE id = 1")
+        .fetch_one(tx)
+        .await?;
+    game.noticed_changes(now);
+    Ok(now)
 }

@@ -102,6 +102,7 @@ impl Writer {
         mut sends: mpsc::Receiver<(Draft, Reply)>,
         mut notices: mpsc::Receiver<(Draft, Reply)>,
     ) {
+        self.learn_changes().await;
         let mut batch = Vec::with_capacity(MAX_BATCH);
         let mut notices_open = true;
         loop {
@@ -174,6 +175,24 @@ impl Writer {
                 }
             }
             self.bound_the_wal().await;
+        }
+    }
+
+    /// Postgres: reads the count of table changes once, before the first batch, so the first batch does not
+    /// find it "newer" than the zero this instance starts from. Otherwise that batch empties every cached
+    /// answer and has every send decided before it decided again: with 10,000 members joined, each one's first
+    /// send went to the database twice and the first seconds of the fan-out benchmark queued for 2-5 s
+    /// (BENCHMARKS.md, session 15). A failure here is only logged: the first batch reads the count anyway.
+    async fn learn_changes(&mut self) {
+        if self.backend != Backend::Postgres {
+            return;
+        }
+        let read = async {
+            let mut connection = self.pool.acquire().await?;
+            read_changes(&mut connection, self.game.as_ref()).await
+        };
+        if let Err(error) = read.await {
+            tracing::warn!(%error, "the writer could not read the count of table changes at start");
         }
     }
 
@@ -366,17 +385,7 @@ impl Writer {
     }
 }
 
-/// The count of table changes, read under the shared table-change lock; the game authority hears of a count
-/// newer than it knew (a change made on another instance), so sends are decided again on fresh answers.
-async fn read_changes(tx: &mut sqlx::AnyConnection, game: &dyn GameAuthority) -> Result<i64, sqlx::Error> {
-    let now: i64 = sqlx::query_scalar("SELECT value FROM table_generation WHERE id = 1")
-        .fetch_one(tx)
-        .await?;
-    game.noticed_changes(now);
-    Ok(now)
-}
-
 #[path = "writer_parts.rs"]
 mod parts;
 pub(super) use parts::writer_connection;
-use parts::{member_key, millis, session_not_active, stored, stored_count};
+use parts::{member_key, millis, read_changes, session_not_active, stored, stored_count};
