@@ -23,7 +23,9 @@ pub async fn backfill(pool: &Pool, channel: &ChannelId, sender: &UserSummary, co
         // On Postgres the writer's counter is the truth (and is locked here); SQLite has only the index.
         let postgres = Backend::of(pool) == Backend::Postgres;
         let next = if postgres {
-            let locked = journal::lock_sequences(&mut tx, &[channel]).await.or_internal()?;
+            let mut known = std::collections::HashSet::new();
+            super::counters::ensure(&mut tx, &mut known, &[channel]).await.or_internal()?;
+            let locked = super::counters::lock(&mut tx, &[channel], true).await.or_internal()?;
             locked.get(channel).copied().unwrap_or(1)
         } else {
             journal::latest_sequence(&mut tx, channel).await.or_internal()? + 1

@@ -162,38 +162,7 @@ fn stored_keys_sql(backend: Backend, count: usize) -> String {
     )
 }
 
-/// Postgres: locks the sequence counters of `channels` (sorted, so two writers always lock in the same order
-/// and never wait on each other in a circle) until the transaction ends, and answers the next sequence id of
-/// each. A channel without a counter yet gets one, started at its last stored message (a database copied from
-/// SQLite has messages and no counters).
-pub async fn lock_sequences(
-    conn: &mut Connection,
-    channels: &[&ChannelId],
-) -> Result<HashMap<ChannelId, i64>, sqlx::Error> {
-    let mut next = HashMap::with_capacity(channels.len());
-    for chunk in channels.chunks(LOOKUP_CHUNK) {
-        // The no-op update locks a counter that exists; the insert locks a new one.
-        let sql = format!(
-            "INSERT INTO channel_sequences (channel_id, last_sequence_id)
-             SELECT k.c, COALESCE((SELECT MAX(m.sequence_id) FROM messages m WHERE m.channel_id = k.c), 0)
-             FROM (VALUES {}) AS k(c) ORDER BY k.c
-             ON CONFLICT (channel_id) DO UPDATE SET last_sequence_id = channel_sequences.last_sequence_id
-             RETURNING channel_id, last_sequence_id",
-            crate::store::row_placeholders(Backend::Postgres, chunk.len(), 1)
-        );
-        // Only placeholders are interpolated; every value is bound.
-        let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql));
-        for channel in chunk {
-            query = query.bind(channel.as_str());
-        }
-        for (channel, last) in query.fetch_all(&mut *conn).await? {
-            next.insert(ChannelId(channel), last + 1);
-        }
-    }
-    Ok(next)
-}
-
-/// Postgres: moves each counter locked by [`lock_sequences`] to the last sequence id the batch gave out
+/// Postgres: moves each counter locked by `chat::counters::lock` to the last sequence id the batch gave out
 /// (`next` holds the one after it).
 pub async fn advance_sequences(conn: &mut Connection, next: &HashMap<ChannelId, i64>) -> Result<(), sqlx::Error> {
     let counters: Vec<(&ChannelId, i64)> = next.iter().map(|(channel, next)| (channel, next - 1)).collect();

@@ -15,6 +15,7 @@
 
 pub mod backfill;
 mod commands;
+mod counters;
 mod export;
 pub mod hub;
 mod journal;

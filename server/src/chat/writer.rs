@@ -47,6 +47,8 @@ enum Written {
     New(Vec<Message>),
     /// Answered without storing.
     Answered(Outcome),
+    /// Not taken in this batch (Postgres: another instance held its channel's counter): goes first in the next.
+    Deferred(Box<Draft>),
 }
 
 type Reply = oneshot::Sender<Result<Outcome, Problem>>;
@@ -61,6 +63,8 @@ struct Draft {
     notice: bool,
     /// The count of table changes (`table_generation`) the send was decided under; `None` for notices.
     decided_under: Option<i64>,
+    /// When a batch first left it for the next because another instance held its channel (Postgres).
+    deferred_since: Option<std::time::Instant>,
 }
 
 /// The handle senders submit through; the writer task runs until every handle is gone.
@@ -123,6 +127,7 @@ impl WriterHandle {
             companions,
             notice: false,
             decided_under: Some(decided_under),
+            deferred_since: None,
         };
         match self.queue.try_send((draft, reply)) {
             Ok(()) => Ok(Taken(answer)),
@@ -159,6 +164,7 @@ impl WriterHandle {
             companions: Vec::new(),
             notice: true,
             decided_under: None,
+            deferred_since: None,
         };
         self.notices.send((draft, reply)).await.or_internal()?;
         Taken(answer).committed().await

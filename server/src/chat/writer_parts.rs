@@ -1,5 +1,5 @@
-//! The writer task's smaller parts: its own connection, the count of table changes, and what it reads off a
-//! batch's results.
+//! The writer task's smaller parts: its own connection, the count of table changes (read at start and in each
+//! batch), the WAL bound, and what it reads off a batch's results.
 
 use super::super::Written;
 use crate::chat::journal;
@@ -9,7 +9,7 @@ use app::domain::message::{Message, NewMessage};
 use app::domain::{ErrorCode, Problem};
 use sqlx::pool::PoolConnection;
 use sqlx::Any;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A pooled connection for the writer. On SQLite it gets a page cache large enough for the hot ends of every
 /// busy channel's B-trees, and temporary storage in memory: each multi-row insert inside the batch's
@@ -79,4 +79,56 @@ pub(super) async fn read_changes(tx: &mut sqlx::AnyConnection, game: &dyn GameAu
         .await?;
     game.noticed_changes(now);
     Ok(now)
+}
+
+impl super::Writer {
+    /// Postgres: reads the count of table changes once, before the first batch, so the first batch does not
+    /// find it "newer" than the zero this instance starts from. Otherwise that batch empties every cached
+    /// answer and has every send decided before it decided again: with 10,000 members joined, each one's first
+    /// send went to the database twice and the first seconds of the fan-out benchmark queued for 2-5 s
+    /// (BENCHMARKS.md, session 15). A failure here is only logged: the first batch reads the count anyway.
+    pub(super) async fn learn_changes(&mut self) {
+        if self.backend != Backend::Postgres {
+            return;
+        }
+        let read = async {
+            let mut connection = self.pool.acquire().await?;
+            read_changes(&mut connection, self.game.as_ref()).await
+        };
+        if let Err(error) = read.await {
+            tracing::warn!(%error, "the writer could not read the count of table changes at start");
+        }
+    }
+
+    /// Every `checkpoint_every` ([`CHECKPOINT_EVERY`] in service), between batches, copies what is left of
+    /// the WAL into the database from the writer's own connection. The background checkpointer
+    /// (`store::connect`) copies most of it without blocking anyone, but beside a writer that never rests it
+    /// never finds the WAL fully copied, and SQLite starts a WAL over only when a write finds it so: through
+    /// one 30-second durable run the WAL grew to 3 GB. From here the rest is what was written since the last
+    /// background pass, and the next batch starts the WAL over. It costs the writer a pause (the copy and a
+    /// sync of the database file: 45-70 ms after ten seconds of saturated writing on the benchmark machine,
+    /// when the WAL had grown to 120,000 frames), so it is rare. A checkpoint that finds another one under
+    /// way, or a reader still on old pages, leaves the WAL as it is until the next turn.
+    pub(super) async fn bound_the_wal(&mut self) {
+        if self.last_checkpoint.elapsed() < self.checkpoint_every {
+            return;
+        }
+        self.last_checkpoint = Instant::now();
+        let Some(connection) = self.connection.as_mut().filter(|_| self.backend == Backend::Sqlite) else {
+            return;
+        };
+        let checkpoint: Result<(i64, i64, i64), _> = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+            .fetch_one(&mut **connection)
+            .await;
+        match checkpoint {
+            Ok((busy, frames, copied)) => tracing::debug!(
+                busy,
+                frames,
+                copied,
+                elapsed_ms = self.last_checkpoint.elapsed().as_millis() as u64,
+                "writer checkpoint"
+            ),
+            Err(error) => tracing::debug!(%error, "writer checkpoint failed"),
+        }
+    }
 }

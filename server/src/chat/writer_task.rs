@@ -3,8 +3,8 @@
 
 use super::{Draft, Outcome, Reply, Written, MAX_BATCH};
 use crate::chat::hub::Hub;
-use crate::chat::journal;
 use crate::chat::pacer::Pacer;
+use crate::chat::{counters, journal};
 use crate::events::Outbox;
 use crate::game::GameAuthority;
 use crate::ops::names;
@@ -14,7 +14,7 @@ use app::domain::message::Message;
 use app::domain::Problem;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, Connection, Executor};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -45,6 +45,10 @@ pub(super) struct Writer {
     figures: Figures,
     /// Where each committed message's event is written in the same transaction, while events are on.
     outbox: Option<Outbox>,
+    /// Postgres: channels whose sequence counters exist (see [`counters::ensure`]).
+    counted: HashSet<ChannelId>,
+    /// Postgres: sends the last batch left for this one (see `chat::counters`).
+    deferred: Vec<(Draft, Reply)>,
 }
 
 /// The writer's handles on its figures (`ops::names`): looking a figure up by name costs a hash per call.
@@ -93,6 +97,8 @@ impl Writer {
             checkpoint_every,
             figures: Figures::new(),
             outbox,
+            counted: HashSet::new(),
+            deferred: Vec::new(),
         }
     }
 
@@ -106,14 +112,20 @@ impl Writer {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         let mut notices_open = true;
         loop {
-            // The first item of a batch, from either queue; then whatever else is already waiting.
-            tokio::select! {
-                biased;
-                notice = notices.recv(), if notices_open => match notice {
-                    Some(item) => batch.push(item),
-                    None => notices_open = false,
-                },
-                received = sends.recv_many(&mut batch, MAX_BATCH) => if received == 0 { break },
+            // What the last batch left goes first; else the first item from either queue; then whatever else
+            // is already waiting.
+            if !self.deferred.is_empty() {
+                batch.append(&mut self.deferred);
+                let _ = tokio::time::timeout(counters::RETRY_AFTER, sends.recv_many(&mut batch, MAX_BATCH)).await;
+            } else {
+                tokio::select! {
+                    biased;
+                    notice = notices.recv(), if notices_open => match notice {
+                        Some(item) => batch.push(item),
+                        None => notices_open = false,
+                    },
+                    received = sends.recv_many(&mut batch, MAX_BATCH) => if received == 0 { break },
+                }
             }
             while batch.len() < MAX_BATCH {
                 let Ok(item) = notices.try_recv() else { break };
@@ -159,6 +171,10 @@ impl Writer {
                             Ok(Written::Answered(outcome)) => {
                                 let _ = reply.send(Ok(outcome));
                             }
+                            Ok(Written::Deferred(mut draft)) => {
+                                draft.deferred_since.get_or_insert_with(Instant::now);
+                                self.deferred.push((*draft, reply));
+                            }
                             Err(problem) => {
                                 let _ = reply.send(Err(problem));
                             }
@@ -178,56 +194,6 @@ impl Writer {
         }
     }
 
-    /// Postgres: reads the count of table changes once, before the first batch, so the first batch does not
-    /// find it "newer" than the zero this instance starts from. Otherwise that batch empties every cached
-    /// answer and has every send decided before it decided again: with 10,000 members joined, each one's first
-    /// send went to the database twice and the first seconds of the fan-out benchmark queued for 2-5 s
-    /// (BENCHMARKS.md, session 15). A failure here is only logged: the first batch reads the count anyway.
-    async fn learn_changes(&mut self) {
-        if self.backend != Backend::Postgres {
-            return;
-        }
-        let read = async {
-            let mut connection = self.pool.acquire().await?;
-            read_changes(&mut connection, self.game.as_ref()).await
-        };
-        if let Err(error) = read.await {
-            tracing::warn!(%error, "the writer could not read the count of table changes at start");
-        }
-    }
-
-    /// Every `checkpoint_every` ([`CHECKPOINT_EVERY`] in service), between batches, copies what is left of
-    /// the WAL into the database from the writer's own connection. The background checkpointer
-    /// (`store::connect`) copies most of it without blocking anyone, but beside a writer that never rests it
-    /// never finds the WAL fully copied, and SQLite starts a WAL over only when a write finds it so: through
-    /// one 30-second durable run the WAL grew to 3 GB. From here the rest is what was written since the last
-    /// background pass, and the next batch starts the WAL over. It costs the writer a pause (the copy and a
-    /// sync of the database file: 45-70 ms after ten seconds of saturated writing on the benchmark machine,
-    /// when the WAL had grown to 120,000 frames), so it is rare. A checkpoint that finds another one under
-    /// way, or a reader still on old pages, leaves the WAL as it is until the next turn.
-    async fn bound_the_wal(&mut self) {
-        if self.last_checkpoint.elapsed() < self.checkpoint_every {
-            return;
-        }
-        self.last_checkpoint = Instant::now();
-        let Some(connection) = self.connection.as_mut().filter(|_| self.backend == Backend::Sqlite) else {
-            return;
-        };
-        let checkpoint: Result<(i64, i64, i64), _> = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
-            .fetch_one(&mut **connection)
-            .await;
-        match checkpoint {
-            Ok((busy, frames, copied)) => tracing::debug!(
-                busy,
-                frames,
-                copied,
-                elapsed_ms = self.last_checkpoint.elapsed().as_millis() as u64,
-                "writer checkpoint"
-            ),
-            Err(error) => tracing::debug!(%error, "writer checkpoint failed"),
-        }
-    }
-
     /// Stores a batch in one transaction with a handful of statements, whatever its size: members' posts to a
     /// closed session room are refused (notices are not), keys already stored (or earlier in the batch) are
     /// answered with the original, the rest get consecutive sequence ids and are inserted together. Messages of
@@ -238,6 +204,13 @@ impl Writer {
             None => writer_connection(&self.pool).await?,
         };
         let connection = self.connection.insert(connection);
+        let mut channels: Vec<ChannelId> = drafts.iter().map(|d| d.message.channel_id.clone()).collect();
+        channels.sort_unstable();
+        channels.dedup();
+        let channels: Vec<&ChannelId> = channels.iter().collect();
+        if self.backend == Backend::Postgres {
+            counters::ensure(connection, &mut self.counted, &channels).await?;
+        }
         let mut tx = match self.backend {
             Backend::Sqlite => connection.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => {
@@ -249,10 +222,6 @@ impl Writer {
                 tx
             }
         };
-        let mut channels: Vec<ChannelId> = drafts.iter().map(|d| d.message.channel_id.clone()).collect();
-        channels.sort_unstable();
-        channels.dedup();
-        let channels: Vec<&ChannelId> = channels.iter().collect();
         let rooms = self
             .game
             .room_states(&mut tx, &channels)
@@ -265,15 +234,29 @@ impl Writer {
             Backend::Postgres => Some(read_changes(&mut tx, self.game.as_ref()).await?),
         };
         if self.backend == Backend::Postgres {
-            // Locked in channel order until the commit: another instance's batch of the same channel waits,
-            // then reads where this one left it (and finds its keys, so a retry sent to both is stored once).
-            self.next_sequence = journal::lock_sequences(&mut tx, &channels).await?;
+            // Locked until the commit: another instance's batch of the same channel skips it or waits, then
+            // reads where this one left it (and finds its keys, so a retry sent to both is stored once).
+            let impatient = |draft: &Draft| draft.deferred_since.is_some_and(|t| t.elapsed() >= counters::PATIENCE);
+            let wait = drafts.iter().any(impatient);
+            self.next_sequence = counters::lock(&mut tx, &channels, wait).await?;
         }
-        let unknown: Vec<&ChannelId> = channels
-            .iter()
-            .copied()
-            .filter(|channel| !self.next_sequence.contains_key(*channel))
-            .collect();
+        // Channels whose counters another instance holds: their sends wait for the next batch.
+        let left: HashSet<ChannelId> = match self.backend {
+            Backend::Sqlite => HashSet::new(),
+            Backend::Postgres => channels
+                .iter()
+                .filter(|channel| !self.next_sequence.contains_key(**channel))
+                .map(|channel| (*channel).clone())
+                .collect(),
+        };
+        let unknown: Vec<&ChannelId> = match self.backend {
+            Backend::Sqlite => channels
+                .iter()
+                .copied()
+                .filter(|channel| !self.next_sequence.contains_key(*channel))
+                .collect(),
+            Backend::Postgres => Vec::new(),
+        };
         if !unknown.is_empty() {
             let latest = journal::latest_sequences(&mut tx, &unknown).await?;
             for channel in unknown {
@@ -299,6 +282,10 @@ impl Writer {
         let sent_at = now_ms();
         let mut results = Vec::with_capacity(drafts.len());
         for draft in drafts {
+            if left.contains(&draft.message.channel_id) {
+                results.push(Ok(Written::Deferred(Box::new(draft))));
+                continue;
+            }
             if draft.decided_under.zip(changes).is_some_and(|(under, now)| under < now) {
                 results.push(Ok(Written::Answered(Outcome::Redecide)));
                 continue;

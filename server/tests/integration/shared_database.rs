@@ -127,3 +127,56 @@ async fn one_key_sent_to_several_instances_at_once_is_stored_once() {
         assert_eq!(stored, 1, "round {round}");
     }
 }
+
+/// A batch does not wait for a channel whose counter another instance holds: sends of other channels are
+/// stored meanwhile, and the held channel's send is stored once the holder commits (chat::counters). Before
+/// the writer skipped held counters, the whole batch waited, and every send behind it.
+#[tokio::test]
+async fn a_channel_held_by_another_instance_does_not_hold_up_other_channels() {
+    if !shared_database() {
+        return;
+    }
+    let server = TestServer::start().await;
+    let (gm, _) = server.user("gamemaster").await;
+    let (player, _) = server.user("player").await;
+    let (campaign, _, room) = server.table(&gm, &[&player], true).await;
+    let view = server.state.game.campaign_view(&gm.id, &campaign).await.unwrap();
+    let general = view.table_channels[0].id.clone();
+    let mut last = Vec::new();
+    for channel in [&room, &general] {
+        let request = SendRequest::text(channel, &format!("first-{channel}"), "hello");
+        last.push(ack(server.state.chat.send(&player, request).await).1);
+    }
+    // Another instance's batch, as far as this writer can tell: the room's counter locked, uncommitted.
+    let mut holder = server.pool.begin().await.unwrap();
+    sqlx::query("SELECT last_sequence_id FROM channel_sequences WHERE channel_id = $1 FOR UPDATE")
+        .bind(room.as_str())
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    let held = tokio::spawn({
+        let chat = server.state.chat.clone();
+        let (player, room) = (player.clone(), room.clone());
+        async move {
+            chat.send(&player, SendRequest::text(&room, "held", "in the held room"))
+                .await
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let other = server
+        .state
+        .chat
+        .send(&player, SendRequest::text(&general, "free", "in general"));
+    let (_, sequence, _) = ack(tokio::time::timeout(std::time::Duration::from_secs(2), other)
+        .await
+        .expect("a send of another channel is stored while the room's counter is held"));
+    assert_eq!(sequence, last[1] + 1);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(!held.is_finished(), "the held room's send waits for the holder");
+    holder.rollback().await.unwrap();
+    let (_, sequence, _) = ack(tokio::time::timeout(std::time::Duration::from_secs(5), held)
+        .await
+        .expect("stored once the holder is gone")
+        .unwrap());
+    assert_eq!(sequence, last[0] + 1, "the room's sequence goes on without a gap");
+}
