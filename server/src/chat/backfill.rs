@@ -24,7 +24,9 @@ pub async fn backfill(pool: &Pool, channel: &ChannelId, sender: &UserSummary, co
         let postgres = Backend::of(pool) == Backend::Postgres;
         let next = if postgres {
             let mut known = std::collections::HashSet::new();
-            super::counters::ensure(&mut tx, &mut known, &[channel]).await.or_internal()?;
+            super::counters::ensure(&mut tx, &mut known, &[channel])
+                .await
+                .or_internal()?;
             let locked = super::counters::lock(&mut tx, &[channel], true).await.or_internal()?;
             locked.get(channel).copied().unwrap_or(1)
         } else {

@@ -57,6 +57,7 @@ struct Figures {
     batch_rows: metrics::Histogram,
     ingested: metrics::Counter,
     fanout: metrics::Histogram,
+    deferred: metrics::Counter,
 }
 
 impl Figures {
@@ -66,6 +67,7 @@ impl Figures {
             batch_rows: metrics::histogram!(names::BATCH_ROWS),
             ingested: metrics::counter!(names::MESSAGES_INGESTED),
             fanout: metrics::histogram!(names::FANOUT_LATENCY),
+            deferred: metrics::counter!(names::SENDS_DEFERRED),
         }
     }
 }
@@ -173,6 +175,7 @@ impl Writer {
                             }
                             Ok(Written::Deferred(mut draft)) => {
                                 draft.deferred_since.get_or_insert_with(Instant::now);
+                                self.figures.deferred.increment(1);
                                 self.deferred.push((*draft, reply));
                             }
                             Err(problem) => {

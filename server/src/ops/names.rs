@@ -14,6 +14,9 @@ pub const SENDS_REFUSED: &str = "chat_sends_refused_total";
 /// Sends decided again because a table change (on any instance) committed between their decision and their
 /// commit (counter).
 pub const SENDS_REDECIDED: &str = "chat_sends_redecided_total";
+/// Sends a batch left for the next because another instance's batch held their channel's sequence counter
+/// (counter; Postgres, `chat::counters`): how much the instances' writers get in each other's way.
+pub const SENDS_DEFERRED: &str = "chat_sends_deferred_total";
 /// The writer's transaction for one batch, from its start to its commit (histogram, ms).
 pub const COMMIT_LATENCY: &str = "db_commit_latency_ms";
 /// Sends stored per batch (histogram, rows).
@@ -44,6 +47,11 @@ pub(super) fn describe() {
         SENDS_REFUSED,
         Unit::Count,
         "Sends refused before anything was done, by code."
+    );
+    describe_counter!(
+        SENDS_DEFERRED,
+        Unit::Count,
+        "Sends left for the next batch because another instance held their channel's counter."
     );
     describe_histogram!(
         COMMIT_LATENCY,

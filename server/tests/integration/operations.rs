@@ -6,7 +6,7 @@ use crate::support::TestServer;
 use serde_json::Value;
 
 /// The value of the first sample of `name` (with or without labels) in a Prometheus text page.
-fn sample(page: &str, name: &str) -> Option<f64> {
+pub(crate) fn sample(page: &str, name: &str) -> Option<f64> {
     page.lines()
         .filter(|line| !line.starts_with('#'))
         .find(|line| {

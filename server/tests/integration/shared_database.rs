@@ -179,4 +179,7 @@ async fn a_channel_held_by_another_instance_does_not_hold_up_other_channels() {
         .expect("stored once the holder is gone")
         .unwrap());
     assert_eq!(sequence, last[0] + 1, "the room's sequence goes on without a gap");
+    let (_, _, page) = server.get("/metrics", None).await;
+    let deferred = crate::operations::sample(&page, "chat_sends_deferred_total").unwrap_or(0.0);
+    assert!(deferred >= 1.0, "the send left for a later batch is counted");
 }
