@@ -38,7 +38,7 @@ pub(super) async fn ensure(
         let sql = format!(
             "INSERT INTO channel_sequences (channel_id, last_sequence_id)
              SELECT k.c, COALESCE((SELECT MAX(m.sequence_id) FROM messages m WHERE m.channel_id = k.c), 0)
-             FROM (VALUES {}) AS k(c) ORDER BY k.c
+             FROM (VALUES {}) AS k(c) JOIN channels ch ON ch.id = k.c ORDER BY k.c
              ON CONFLICT (channel_id) DO NOTHING",
             crate::store::row_placeholders(crate::store::Backend::Postgres, chunk.len(), 1)
         );
@@ -79,4 +79,27 @@ pub(super) async fn lock(
         }
     }
     Ok(next)
+}
+
+/// Which of `channels` no longer exist (a counter missing after a waiting lock means its channel was deleted,
+/// or the counter was removed and [`ensure`] makes it again): their sends are answered, never left forever.
+pub(super) async fn gone(
+    conn: &mut Connection,
+    channels: &HashSet<ChannelId>,
+) -> Result<HashSet<ChannelId>, sqlx::Error> {
+    let asked: Vec<&ChannelId> = channels.iter().collect();
+    let mut found = HashSet::new();
+    for chunk in asked.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT id FROM channels WHERE id IN ({})",
+            crate::store::placeholders(crate::store::Backend::Postgres, 1, chunk.len())
+        );
+        // Only placeholders are interpolated; every value is bound. Rare: not cached.
+        let mut query = sqlx::query_scalar::<_, String>(sqlx::AssertSqlSafe(sql)).persistent(false);
+        for channel in chunk {
+            query = query.bind(channel.as_str());
+        }
+        found.extend(query.fetch_all(&mut *conn).await?.into_iter().map(ChannelId));
+    }
+    Ok(channels.iter().filter(|c| !found.contains(*c)).cloned().collect())
 }

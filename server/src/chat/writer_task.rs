@@ -236,11 +236,12 @@ impl Writer {
             Backend::Sqlite => None,
             Backend::Postgres => Some(read_changes(&mut tx, self.game.as_ref()).await?),
         };
+        let mut wait = false;
         if self.backend == Backend::Postgres {
             // Locked until the commit: another instance's batch of the same channel skips it or waits, then
             // reads where this one left it (and finds its keys, so a retry sent to both is stored once).
             let impatient = |draft: &Draft| draft.deferred_since.is_some_and(|t| t.elapsed() >= counters::PATIENCE);
-            let wait = drafts.iter().any(impatient);
+            wait = drafts.iter().any(impatient);
             self.next_sequence = counters::lock(&mut tx, &channels, wait).await?;
         }
         // Channels whose counters another instance holds: their sends wait for the next batch.
@@ -252,6 +253,15 @@ impl Writer {
                 .map(|channel| (*channel).clone())
                 .collect(),
         };
+        // After a waiting lock, a missing counter is a deleted channel (its sends are answered) or a removed
+        // counter (made again by the next batch's `counters::ensure`).
+        let gone = match wait && !left.is_empty() {
+            true => counters::gone(&mut tx, &left).await?,
+            false => HashSet::new(),
+        };
+        if wait {
+            self.counted.retain(|channel| !left.contains(channel));
+        }
         let unknown: Vec<&ChannelId> = match self.backend {
             Backend::Sqlite => channels
                 .iter()
@@ -285,6 +295,10 @@ impl Writer {
         let sent_at = now_ms();
         let mut results = Vec::with_capacity(drafts.len());
         for draft in drafts {
+            if gone.contains(&draft.message.channel_id) {
+                results.push(Err(Problem::not_found("channel")));
+                continue;
+            }
             if left.contains(&draft.message.channel_id) {
                 results.push(Ok(Written::Deferred(Box::new(draft))));
                 continue;

@@ -7,6 +7,7 @@
 
 use crate::support::{on_postgres, TestServer};
 use app::domain::frames::ServerFrame;
+use app::domain::ids::ChannelId;
 use app::domain::views::UserSummary;
 use server::chat::SendRequest;
 use std::collections::HashSet;
@@ -128,6 +129,18 @@ async fn one_key_sent_to_several_instances_at_once_is_stored_once() {
     }
 }
 
+/// One instance with a GM, a player and an active session: the server, the player, the session room and
+/// `#general`.
+async fn one_table() -> (TestServer, UserSummary, ChannelId, ChannelId) {
+    let server = TestServer::start().await;
+    let (gm, _) = server.user("gamemaster").await;
+    let (player, _) = server.user("player").await;
+    let (campaign, _, room) = server.table(&gm, &[&player], true).await;
+    let view = server.state.game.campaign_view(&gm.id, &campaign).await.unwrap();
+    let general = view.table_channels[0].id.clone();
+    (server, player, room, general)
+}
+
 /// A batch does not wait for a channel whose counter another instance holds: sends of other channels are
 /// stored meanwhile, and the held channel's send is stored once the holder commits (chat::counters). Before
 /// the writer skipped held counters, the whole batch waited, and every send behind it.
@@ -136,12 +149,7 @@ async fn a_channel_held_by_another_instance_does_not_hold_up_other_channels() {
     if !shared_database() {
         return;
     }
-    let server = TestServer::start().await;
-    let (gm, _) = server.user("gamemaster").await;
-    let (player, _) = server.user("player").await;
-    let (campaign, _, room) = server.table(&gm, &[&player], true).await;
-    let view = server.state.game.campaign_view(&gm.id, &campaign).await.unwrap();
-    let general = view.table_channels[0].id.clone();
+    let (server, player, room, general) = one_table().await;
     let mut last = Vec::new();
     for channel in [&room, &general] {
         let request = SendRequest::text(channel, &format!("first-{channel}"), "hello");
@@ -182,4 +190,34 @@ async fn a_channel_held_by_another_instance_does_not_hold_up_other_channels() {
     let (_, _, page) = server.get("/metrics", None).await;
     let deferred = crate::operations::sample(&page, "chat_sends_deferred_total").unwrap_or(0.0);
     assert!(deferred >= 1.0, "the send left for a later batch is counted");
+}
+
+/// A counter missing under the writer (removed behind its back: the cascade of a deleted channel does the
+/// same) never leaves a send waiting forever: for a channel that still exists the counter is made again from
+/// the stored messages and the send is stored with the next sequence id.
+#[tokio::test]
+async fn a_removed_counter_is_made_again_from_the_stored_messages() {
+    if !shared_database() {
+        return;
+    }
+    let (server, player, room, _) = one_table().await;
+    let first = ack(server
+        .state
+        .chat
+        .send(&player, SendRequest::text(&room, "before", "before"))
+        .await)
+    .1;
+    sqlx::query("DELETE FROM channel_sequences WHERE channel_id = $1")
+        .bind(room.as_str())
+        .execute(&server.pool)
+        .await
+        .unwrap();
+    let after = server
+        .state
+        .chat
+        .send(&player, SendRequest::text(&room, "after", "after"));
+    let (_, sequence, _) = ack(tokio::time::timeout(std::time::Duration::from_secs(5), after)
+        .await
+        .expect("answered, not left waiting"));
+    assert_eq!(sequence, first + 1);
 }
