@@ -121,15 +121,11 @@ impl Roster {
                 _ => Arc::new(OnceCell::new()),
             }
         };
-        let facts = cell
+        // Read while a change happened, the cell is dropped by the next asker's `current`, which reads again.
+        Ok(cell
             .get_or_try_init(|| async { read().await.map(Arc::new) })
             .await?
-            .clone();
-        if generation_now() != generation {
-            // Read while a change happened: the next asker finds the cache emptied and reads again.
-            self.lock().current(generation_now());
-        }
-        Ok(facts)
+            .clone())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {

@@ -33,6 +33,18 @@ pub(crate) async fn writer_connection(pool: &Pool) -> Result<PoolConnection<Any>
     Ok(connection)
 }
 
+/// Sends a batch of `rows` handled: all of them when it failed, else all but those left for the next batch,
+/// which count there (for the pacer's commit rate and `db_batch_rows`).
+pub(super) fn handled_count(stored: &Result<Vec<Result<Written, Problem>>, sqlx::Error>, rows: usize) -> usize {
+    match stored {
+        Ok(results) => results
+            .iter()
+            .filter(|r| !matches!(r, Ok(Written::Deferred(_))))
+            .count(),
+        Err(_) => rows,
+    }
+}
+
 /// A duration in milliseconds, the unit of the latency histograms.
 pub(super) fn millis(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1_000.0

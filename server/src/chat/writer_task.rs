@@ -147,12 +147,13 @@ impl Writer {
                 .store(drafts)
                 .instrument(tracing::debug_span!("chat.commit", rows))
                 .await;
-            self.pacer.committed(rows, started.elapsed());
+            let handled = handled_count(&stored, rows);
+            self.pacer.committed(handled, started.elapsed());
             let committed = Instant::now();
             match stored {
                 Ok(results) => {
                     self.figures.commit.record(millis(committed - started));
-                    self.figures.batch_rows.record(rows as f64);
+                    self.figures.batch_rows.record(handled as f64);
                     self.figures.ingested.increment(stored_count(&results));
                     for (reply, result) in replies.into_iter().zip(results) {
                         match result {
@@ -286,7 +287,7 @@ impl Writer {
         };
         let keys: Vec<journal::Key> = drafts
             .iter()
-            .filter(|draft| closed(draft).is_none())
+            .filter(|draft| closed(draft).is_none() && !left.contains(&draft.message.channel_id))
             .filter_map(|draft| member_key(&draft.message))
             .collect();
         let taken = journal::stored_keys(&mut tx, &keys).await?;
@@ -392,4 +393,4 @@ impl Writer {
 #[path = "writer_parts.rs"]
 mod parts;
 pub(super) use parts::writer_connection;
-use parts::{member_key, millis, read_changes, session_not_active, stored, stored_count};
+use parts::{handled_count, member_key, millis, read_changes, session_not_active, stored, stored_count};

@@ -141,6 +141,16 @@ async fn one_table() -> (TestServer, UserSummary, ChannelId, ChannelId) {
     (server, player, room, general)
 }
 
+/// The sequence id a send is acked with, which must come within `seconds`.
+async fn acked_within(
+    seconds: u64,
+    send: impl std::future::Future<Output = Result<ServerFrame, app::domain::Problem>>,
+    why: &str,
+) -> i64 {
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(seconds), send).await;
+    ack(answer.expect(why)).1
+}
+
 /// A batch does not wait for a channel whose counter another instance holds: sends of other channels are
 /// stored meanwhile, and the held channel's send is stored once the holder commits (chat::counters). Before
 /// the writer skipped held counters, the whole batch waited, and every send behind it.
@@ -175,9 +185,12 @@ async fn a_channel_held_by_another_instance_does_not_hold_up_other_channels() {
         .state
         .chat
         .send(&player, SendRequest::text(&general, "free", "in general"));
-    let (_, sequence, _) = ack(tokio::time::timeout(std::time::Duration::from_secs(2), other)
-        .await
-        .expect("a send of another channel is stored while the room's counter is held"));
+    let sequence = acked_within(
+        2,
+        other,
+        "a send of another channel is stored while the room's counter is held",
+    )
+    .await;
     assert_eq!(sequence, last[1] + 1);
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert!(!held.is_finished(), "the held room's send waits for the holder");
@@ -216,8 +229,6 @@ async fn a_removed_counter_is_made_again_from_the_stored_messages() {
         .state
         .chat
         .send(&player, SendRequest::text(&room, "after", "after"));
-    let (_, sequence, _) = ack(tokio::time::timeout(std::time::Duration::from_secs(5), after)
-        .await
-        .expect("answered, not left waiting"));
+    let sequence = acked_within(5, after, "answered, not left waiting").await;
     assert_eq!(sequence, first + 1);
 }
