@@ -28,6 +28,7 @@ fn message_with(audience: Audience) -> Message {
         audience,
         roll: None,
         client_message_id: None,
+        change: None,
     }
 }
 

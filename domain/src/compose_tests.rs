@@ -154,6 +154,7 @@ fn each_roll_reaches_exactly_its_audience() {
             audience: draft.decision.audience.clone(),
             roll: None,
             client_message_id: None,
+            change: None,
         };
         for ((viewer, role), expected) in viewers.iter().zip(sees) {
             let viewer = Viewer {

@@ -60,6 +60,17 @@ pub enum ErrorCode {
     Overloaded,
     /// Something the server depends on (its database, its bus) cannot be reached right now; nothing was done.
     Unavailable,
+    /// The message cannot be edited: a roll's result and label are facts of the game, and notices are the
+    /// server's.
+    NotEditable,
+    /// The campaign's edit window for this message has passed (or editing is off).
+    EditWindowClosed,
+    /// The message was deleted; nothing more can be done to it.
+    MessageDeleted,
+    /// A reaction that is not a known emoji (a Unicode emoji or its `:shortcode:`).
+    UnknownEmoji,
+    /// The message already carries as many different reactions as allowed.
+    TooManyReactions,
 }
 
 impl ErrorCode {
@@ -91,6 +102,11 @@ impl ErrorCode {
             Self::TooManyConnections => "too_many_connections",
             Self::Overloaded => "overloaded",
             Self::Unavailable => "unavailable",
+            Self::NotEditable => "not_editable",
+            Self::EditWindowClosed => "edit_window_closed",
+            Self::MessageDeleted => "message_deleted",
+            Self::UnknownEmoji => "unknown_emoji",
+            Self::TooManyReactions => "too_many_reactions",
         }
     }
 
@@ -106,11 +122,17 @@ impl ErrorCode {
             | Self::UnknownTarget
             | Self::UnknownCommand
             | Self::BadArguments
-            | Self::UnknownMention => 400,
+            | Self::UnknownMention
+            | Self::UnknownEmoji => 400,
             Self::InvalidCredentials | Self::NotAuthenticated => 401,
-            Self::Forbidden | Self::NotPermitted => 403,
+            Self::Forbidden | Self::NotPermitted | Self::EditWindowClosed => 403,
             Self::NotFound | Self::InviteInvalid => 404,
-            Self::UsernameTaken | Self::SessionNotActive | Self::InvalidTransition => 409,
+            Self::UsernameTaken
+            | Self::SessionNotActive
+            | Self::InvalidTransition
+            | Self::NotEditable
+            | Self::MessageDeleted
+            | Self::TooManyReactions => 409,
             Self::FrameTooLarge => 413,
             Self::RateLimited | Self::TooManyConnections => 429,
             Self::Internal => 500,
@@ -245,6 +267,11 @@ mod tests {
             ErrorCode::TooManyConnections,
             ErrorCode::Overloaded,
             ErrorCode::Unavailable,
+            ErrorCode::NotEditable,
+            ErrorCode::EditWindowClosed,
+            ErrorCode::MessageDeleted,
+            ErrorCode::UnknownEmoji,
+            ErrorCode::TooManyReactions,
         ] {
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));

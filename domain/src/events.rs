@@ -8,6 +8,7 @@
 
 use super::actor::Actor;
 use super::audience::{Audience, AudienceScope};
+use super::change::Change;
 use super::dice::RollResult;
 use super::ids::{ChannelId, MessageId, UserId};
 use super::message::{Mention, Message, MessageKind};
@@ -16,6 +17,9 @@ use serde::{Deserialize, Serialize};
 
 /// The event type of a committed message.
 pub const MESSAGE_SENT_V1: &str = "chat.message.sent.v1";
+/// The event type of a committed change to an earlier message (an edit, delete, reaction or pin): the same
+/// payload, with `change` naming the message and what happened to it.
+pub const MESSAGE_CHANGED_V1: &str = "chat.message.changed.v1";
 
 /// Which lanes' non-public messages carry their bodies on the stream (public ones always do).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -58,7 +62,7 @@ impl BodyPolicy {
 pub struct Envelope {
     /// Unique per event: consumers and the broker drop a second copy by it (delivery is at least once).
     pub event_id: String,
-    /// [`MESSAGE_SENT_V1`].
+    /// [`MESSAGE_SENT_V1`] or [`MESSAGE_CHANGED_V1`].
     pub event_type: String,
     /// The key the stream is partitioned by: the channel, so each channel's events keep their order.
     pub partition_key: ChannelId,
@@ -103,6 +107,9 @@ pub struct MessageSent {
     pub roll: Option<RollResult>,
     /// Attachments (none yet; seed 003 names the field).
     pub attachments: Vec<String>,
+    /// For a change: the message changed and how (an edit's new text is `content`, under the same rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
 }
 
 impl Envelope {
@@ -111,7 +118,11 @@ impl Envelope {
         let open = policy.carries_body(lane, &message.audience);
         Self {
             event_id,
-            event_type: MESSAGE_SENT_V1.to_owned(),
+            event_type: match message.is_change() {
+                true => MESSAGE_CHANGED_V1,
+                false => MESSAGE_SENT_V1,
+            }
+            .to_owned(),
             partition_key: message.channel_id.clone(),
             payload: MessageSent {
                 message_id: message.message_id.clone(),
@@ -132,6 +143,7 @@ impl Envelope {
                 mentions: if open { message.mentions.clone() } else { Vec::new() },
                 roll: if open { message.roll.clone() } else { None },
                 attachments: Vec::new(),
+                change: message.change.clone(),
             },
         }
     }
@@ -156,6 +168,7 @@ mod tests {
             audience,
             roll: None,
             client_message_id: Some("k".into()),
+            change: None,
         }
     }
 

@@ -2,12 +2,14 @@
 //! examples; a change here must change that page too.
 
 use super::campaign::SessionStatus;
+use super::change::{ChangeKind, State};
 use super::error::{ErrorCode, Problem};
 use super::hints::SendHints;
-use super::ids::{CampaignId, ChannelId, SessionId};
+use super::ids::{CampaignId, ChannelId, MessageId, SessionId};
 use super::mentions::Suggestion;
 use super::message::Message;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Frames a client sends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,6 +59,45 @@ pub enum ClientFrame {
         #[serde(flatten)]
         hints: SendHints,
     },
+    /// Replace the text of one's own message. Answered with `chat.ack` naming the change.
+    #[serde(rename = "chat.edit")]
+    Edit {
+        #[serde(flatten)]
+        on: ChangeTarget,
+        body: String,
+    },
+    /// Delete one's own message (a GM: anyone's in the campaign). Answered with `chat.ack`.
+    #[serde(rename = "chat.delete")]
+    Delete {
+        #[serde(flatten)]
+        on: ChangeTarget,
+    },
+    /// React with an emoji (Unicode or `:shortcode:`). Answered with `chat.ack`.
+    #[serde(rename = "chat.react")]
+    React {
+        #[serde(flatten)]
+        on: ChangeTarget,
+        emoji: String,
+    },
+    /// Take one's reaction back. Answered with `chat.ack`.
+    #[serde(rename = "chat.unreact")]
+    Unreact {
+        #[serde(flatten)]
+        on: ChangeTarget,
+        emoji: String,
+    },
+    /// Pin a message to the channel's pinned list (GMs). Answered with `chat.ack`.
+    #[serde(rename = "chat.pin")]
+    Pin {
+        #[serde(flatten)]
+        on: ChangeTarget,
+    },
+    /// Take a message off the pinned list (GMs). Answered with `chat.ack`.
+    #[serde(rename = "chat.unpin")]
+    Unpin {
+        #[serde(flatten)]
+        on: ChangeTarget,
+    },
     /// Stop receiving a channel's live messages.
     #[serde(rename = "chat.leave")]
     Leave { channel_id: ChannelId },
@@ -66,6 +107,33 @@ pub enum ClientFrame {
         #[serde(default)]
         nonce: Option<u64>,
     },
+}
+
+/// The message a change frame concerns, and the change's own idempotency key (a retried change applies once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeTarget {
+    /// The channel of the message.
+    pub channel_id: ChannelId,
+    /// The message to change.
+    pub message_id: MessageId,
+    /// A fresh key per change, reused only to retry it (keys share one space with sends).
+    pub client_message_id: String,
+}
+
+impl ClientFrame {
+    /// A change frame as what it asks for: the target, the kind and its text (the new body or the emoji);
+    /// `None` for every other frame.
+    pub fn into_change(self) -> Option<(ChangeTarget, ChangeKind, String)> {
+        match self {
+            Self::Edit { on, body } => Some((on, ChangeKind::Edit, body)),
+            Self::Delete { on } => Some((on, ChangeKind::Delete, String::new())),
+            Self::React { on, emoji } => Some((on, ChangeKind::React, emoji)),
+            Self::Unreact { on, emoji } => Some((on, ChangeKind::Unreact, emoji)),
+            Self::Pin { on } => Some((on, ChangeKind::Pin, String::new())),
+            Self::Unpin { on } => Some((on, ChangeKind::Unpin, String::new())),
+            _ => None,
+        }
+    }
 }
 
 /// The state of a session room as the composer needs it.
@@ -111,9 +179,19 @@ pub enum ServerFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         room: Option<RoomState>,
     },
-    /// A message the receiver may see, live or replayed.
+    /// A message the receiver may see, live or replayed. A replayed message that has changed since it was sent
+    /// comes as it is now: `state` says how (edited, deleted, reactions, pinned; absent when untouched), and
+    /// replaces what the receiver held when its `revision` is newer.
     #[serde(rename = "chat.message")]
-    Message { message: Box<Message> },
+    Message {
+        message: Box<Message>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        state: Option<Box<State>>,
+    },
+    /// A change to a message the receiver may see (an edit, delete, reaction or pin), live: apply it with
+    /// `change::apply`. Replays send the changed message's state instead (`chat.message`).
+    #[serde(rename = "chat.change")]
+    Change { change: Box<Message> },
     /// The sender's message is durably committed (or was already: `duplicate` is true).
     #[serde(rename = "chat.ack")]
     Ack {
@@ -138,12 +216,15 @@ pub enum ServerFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         retry_after_ms: Option<u64>,
     },
-    /// A page of visible messages, oldest first. `has_more` says whether older ones exist.
+    /// A page of visible messages, oldest first, as they are now (changed ones have their state in `states`,
+    /// by message id). `has_more` says whether older ones exist.
     #[serde(rename = "chat.history")]
     History {
         channel_id: ChannelId,
         messages: Vec<Message>,
         has_more: bool,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        states: BTreeMap<MessageId, State>,
     },
     /// A session room's status changed (the GM started, paused or ended it).
     #[serde(rename = "chat.room")]
@@ -199,6 +280,28 @@ impl ServerFrame {
         }
     }
 
+    /// A message's frame: `chat.change` for a change, `chat.message` otherwise (as sent, with no state).
+    pub fn of(message: &Message) -> Self {
+        match message.is_change() {
+            true => Self::Change {
+                change: Box::new(message.clone()),
+            },
+            false => Self::Message {
+                message: Box::new(message.clone()),
+                state: None,
+            },
+        }
+    }
+
+    /// The committed message a live frame carries (`chat.message` or `chat.change`), for the bus between
+    /// instances.
+    pub fn into_committed(self) -> Option<Message> {
+        match self {
+            Self::Message { message, .. } | Self::Change { change: message } => Some(*message),
+            _ => None,
+        }
+    }
+
     /// The frame as JSON text. Serialising these types cannot fail (string keys, no maps of non-strings).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|_| {
@@ -230,6 +333,33 @@ mod tests {
             matches!(send, ClientFrame::Send { ref body, ref hints, .. } if body == "hello" && hints.mode.is_none())
         );
         assert!(serde_json::from_str::<ClientFrame>(r#"{"type":"chat.nope"}"#).is_err());
+    }
+
+    #[test]
+    fn change_frames_parse_from_documented_json() {
+        let edit: ClientFrame = serde_json::from_str(
+            r#"{"type":"chat.edit","channel_id":"C1","message_id":"M1","client_message_id":"k2","body":"fixed"}"#,
+        )
+        .unwrap();
+        let (on, kind, text) = edit.into_change().unwrap();
+        assert_eq!(
+            (on.message_id.as_str(), kind, text.as_str()),
+            ("M1", ChangeKind::Edit, "fixed")
+        );
+        let react: ClientFrame = serde_json::from_str(
+            r#"{"type":"chat.react","channel_id":"C1","message_id":"M1","client_message_id":"k3","emoji":"👍"}"#,
+        )
+        .unwrap();
+        assert_eq!(react.into_change().unwrap().1, ChangeKind::React);
+        let pin = r#"{"type":"chat.pin","channel_id":"C1","message_id":"M1","client_message_id":"k4"}"#;
+        assert!(serde_json::from_str::<ClientFrame>(pin)
+            .unwrap()
+            .into_change()
+            .is_some());
+        let missing_key = r#"{"type":"chat.delete","channel_id":"C1","message_id":"M1"}"#;
+        assert!(serde_json::from_str::<ClientFrame>(missing_key).is_err());
+        let ping: ClientFrame = serde_json::from_str(r#"{"type":"ping"}"#).unwrap();
+        assert!(ping.into_change().is_none());
     }
 
     #[test]

@@ -9,6 +9,8 @@
 //! - [`validate`]: input rules (usernames, passwords, names, message bodies) and the limits they enforce.
 //! - [`campaign`]: roles and the session lifecycle state machine.
 //! - [`actor`], [`audience`], [`message`]: the message fact and its stored audience.
+//! - [`change`]: edits, deletes, reactions and pins as facts about a message, and the projection that applies
+//!   them.
 //! - [`visibility`]: who may see a message ([`visibility::can_see`]), the one rule.
 //! - [`policy`]: who speaks and who hears: hints plus the game authority's facts become the effective actor
 //!   and audience, or a typed refusal.
@@ -28,6 +30,7 @@ pub mod actor;
 pub mod audience;
 pub mod backoff;
 pub mod campaign;
+pub mod change;
 pub mod command;
 pub mod command_registry;
 pub mod compose;

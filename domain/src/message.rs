@@ -2,6 +2,7 @@
 
 use super::actor::Actor;
 use super::audience::Audience;
+use super::change::Change;
 use super::dice::RollResult;
 use super::ids::{ChannelId, MessageId, UserId};
 use serde::{Deserialize, Serialize};
@@ -22,6 +23,8 @@ pub enum MessageKind {
     Notification,
     /// A notice from the server about the room (session started, ended).
     System,
+    /// A change to an earlier message (an edit, delete, reaction or pin), described by its `change`.
+    Change,
 }
 
 impl MessageKind {
@@ -34,6 +37,7 @@ impl MessageKind {
             Self::Narration => "narration",
             Self::Notification => "notification",
             Self::System => "system",
+            Self::Change => "change",
         }
     }
 
@@ -46,6 +50,7 @@ impl MessageKind {
             "narration" => Some(Self::Narration),
             "notification" => Some(Self::Notification),
             "system" => Some(Self::System),
+            "change" => Some(Self::Change),
             _ => None,
         }
     }
@@ -62,7 +67,7 @@ pub struct Mention {
     pub label: String,
 }
 
-/// An immutable message fact. Edits and deletes are later facts that refer to it.
+/// An immutable message fact. Edits, deletes, reactions and pins are later facts that refer to it (`change`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
     /// Server-generated ULID; the client de-duplicates its timeline by it.
@@ -92,6 +97,16 @@ pub struct Message {
     /// The sender's idempotency key, so the sender's client can match the message to its pending send.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_message_id: Option<String>,
+    /// For a change: the message it changes and how.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
+}
+
+impl Message {
+    /// Whether this is a change to another message rather than something said.
+    pub fn is_change(&self) -> bool {
+        self.change.is_some()
+    }
 }
 
 /// A message on its way to being stored: everything but its id, its sequence id and its time, which only the
@@ -116,6 +131,8 @@ pub struct NewMessage {
     pub roll: Option<RollResult>,
     /// The sender's idempotency key (or a notice's own key).
     pub client_message_id: Option<String>,
+    /// For a change: the message it changes and how.
+    pub change: Option<Change>,
 }
 
 impl NewMessage {
@@ -134,6 +151,7 @@ impl NewMessage {
             audience: self.audience,
             roll: self.roll,
             client_message_id: self.client_message_id,
+            change: self.change,
         }
     }
 }

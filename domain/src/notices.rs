@@ -187,6 +187,7 @@ mod tests {
             audience: notice.audience.clone(),
             roll: None,
             client_message_id: None,
+            change: None,
         };
         let viewer = Viewer {
             user_id: UserId::from("viewer"),

@@ -23,8 +23,14 @@ pub struct Viewer {
 /// - `all` reaches every member of the channel (membership is checked before this is asked).
 /// - `gm_only` reaches the GMs.
 /// - `targets` reaches the listed users, and the GMs only when the message says GMs may read it.
+/// - A change (edit, delete, reaction, pin) is seen by exactly those who see the message it changes: it carries
+///   that message's audience and sender, and the sender rule reads the changed message's sender.
 pub fn can_see(viewer: &Viewer, message: &Message) -> bool {
-    if message.sender_id.as_ref() == Some(&viewer.user_id) {
+    let sender = match &message.change {
+        Some(change) => change.target_sender.as_ref(),
+        None => message.sender_id.as_ref(),
+    };
+    if sender == Some(&viewer.user_id) {
         return !message.audience.blind || viewer.role == Role::Gm;
     }
     let gm_reads = viewer.role == Role::Gm && message.audience.gms;
@@ -57,6 +63,7 @@ mod tests {
             audience,
             roll: None,
             client_message_id: None,
+            change: None,
         }
     }
 

@@ -4,14 +4,16 @@
 //! [`ChatFeed`] holds only signals, so the server can render a page with an empty, "connecting" feed; the socket
 //! task exists only in the browser (`socket`, built with `hydrate`).
 
+mod changes;
 #[cfg(test)]
 mod outbox_tests;
 #[cfg(feature = "hydrate")]
 mod socket;
 
+use crate::domain::change::{Reader, State};
 use crate::domain::frames::{ClientFrame, Notice, RoomState, ServerFrame};
 pub use crate::domain::hints::SendHints;
-use crate::domain::ids::ChannelId;
+use crate::domain::ids::{ChannelId, MessageId};
 use crate::domain::message::Message;
 use crate::domain::validate::HISTORY_PAGE_DEFAULT;
 use crate::domain::{ErrorCode, Problem};
@@ -122,8 +124,15 @@ pub struct ChatFeed {
     pub state: RwSignal<ConnectionState>,
     /// The channel being shown.
     pub channel: RwSignal<Option<ChannelId>>,
-    /// Visible messages by sequence id: replays and retries overwrite instead of duplicating.
+    /// Visible messages by sequence id, as they are now: replays and retries overwrite instead of duplicating.
     pub messages: RwSignal<BTreeMap<i64, Message>>,
+    /// What changes made of the messages shown (edited, deleted, reactions, pinned), by message id.
+    pub states: RwSignal<HashMap<MessageId, State>>,
+    /// How this reader sees changes: a GM keeps deleted text and earlier versions. Set by the page.
+    pub reader: RwSignal<Reader>,
+    /// The highest sequence id of anything received in the channel (messages, changes, changed messages'
+    /// revisions): where a resume continues.
+    pub cursor: RwSignal<Option<i64>>,
     /// The outbox, oldest first.
     pub pending: RwSignal<Vec<PendingSend>>,
     /// The session room's state (posting open or closed), once joined.
@@ -155,6 +164,9 @@ impl ChatFeed {
             state: RwSignal::new(ConnectionState::Connecting),
             channel: RwSignal::new(None),
             messages: RwSignal::new(BTreeMap::new()),
+            states: RwSignal::new(HashMap::new()),
+            reader: RwSignal::new(Reader::Member),
+            cursor: RwSignal::new(None),
             pending: RwSignal::new(Vec::new()),
             room: RwSignal::new(None),
             has_more: RwSignal::new(false),
@@ -179,6 +191,8 @@ impl ChatFeed {
         }
         self.channel.set(channel);
         self.messages.set(BTreeMap::new());
+        self.states.set(HashMap::new());
+        self.cursor.set(None);
         self.room.set(None);
         self.has_more.set(false);
         self.error.set(None);
@@ -291,26 +305,25 @@ impl ChatFeed {
                 channel_id,
                 messages,
                 has_more,
+                mut states,
             } if is_current(&channel_id) => {
-                self.messages.update(|all| {
-                    for message in messages {
-                        all.insert(message.sequence_id, message);
-                    }
-                });
+                for message in messages {
+                    let state = states.remove(&message.message_id);
+                    self.take_message(message, state, true);
+                }
                 self.has_more.set(has_more);
                 self.loading_older.set(false);
             }
-            ServerFrame::Message { message } if is_current(&message.channel_id) => {
+            ServerFrame::Message { message, state } if is_current(&message.channel_id) => {
                 let answered = message.client_message_id.clone();
-                self.messages.update(|all| {
-                    all.insert(message.sequence_id, *message);
-                });
+                self.take_message(*message, state.map(|s| *s), false);
                 if let Some(key) = answered {
                     if self.answered(&key) {
                         return self.after_answer();
                     }
                 }
             }
+            ServerFrame::Change { change } if is_current(&change.channel_id) => self.take_change(&change),
             ServerFrame::Ack { client_message_id, .. } if self.answered(&client_message_id) => {
                 return self.after_answer();
             }

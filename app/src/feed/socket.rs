@@ -202,7 +202,7 @@ fn join_frame(feed: ChatFeed) -> ClientFrame {
     match feed.channel.get_untracked() {
         Some(channel_id) => ClientFrame::Join {
             channel_id,
-            last_sequence_id: feed.messages.with_untracked(|m| m.keys().next_back().copied()),
+            last_sequence_id: feed.cursor.get_untracked(),
         },
         None => ClientFrame::Ping { nonce: None },
     }

@@ -172,9 +172,9 @@ impl RedisBus {
         let Ok(text) = String::from_utf8(body.to_vec()) else {
             return;
         };
-        match serde_json::from_str::<ServerFrame>(&text) {
-            Ok(ServerFrame::Message { message }) => listeners.hub.admit(*message, Frame::from(text)),
-            Ok(_) => {}
+        match serde_json::from_str::<ServerFrame>(&text).map(ServerFrame::into_committed) {
+            Ok(Some(message)) => listeners.hub.admit(message, Frame::from(text)),
+            Ok(None) => {}
             Err(error) => tracing::warn!(%error, "unreadable frame on the bus"),
         }
     }

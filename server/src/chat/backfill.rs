@@ -52,6 +52,7 @@ pub async fn backfill(pool: &Pool, channel: &ChannelId, sender: &UserSummary, co
                 },
                 roll: None,
                 client_message_id: None,
+                change: None,
             })
             .collect();
         let rows: Vec<&Message> = messages.iter().collect();

@@ -72,11 +72,19 @@ const REDECIDE_FOR: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A send waiting for its commit; its ack (or a refusal from the transaction) comes from [`Committing::answer`].
 pub struct Committing {
-    taken: Taken,
-    channel_id: ChannelId,
-    key: String,
-    /// The send again, kept where a change on another instance may have it decided again (on Postgres).
-    again: Option<Box<(UserSummary, SendRequest)>>,
+    pub(super) taken: Taken,
+    pub(super) channel_id: ChannelId,
+    pub(super) key: String,
+    /// The request again, kept where a change on another instance may have it decided again (on Postgres).
+    pub(super) again: Option<Box<Again>>,
+}
+
+/// A request kept to be decided again: a send, or a change to a message.
+pub(super) enum Again {
+    /// `chat.send`.
+    Send(UserSummary, SendRequest),
+    /// `chat.edit`, `chat.delete`, `chat.react` and the rest.
+    Change(UserSummary, super::changes::ChangeRequest),
 }
 
 impl Committing {
@@ -86,11 +94,15 @@ impl Committing {
         let mut outcome = self.taken.committed().await?;
         let started = std::time::Instant::now();
         while outcome == Outcome::Redecide {
-            let Some((user, request)) = self.again.as_deref().filter(|_| started.elapsed() < REDECIDE_FOR) else {
+            let Some(again) = self.again.as_deref().filter(|_| started.elapsed() < REDECIDE_FOR) else {
                 return Err(Problem::unavailable("a steady view of the table"));
             };
             metrics::counter!(crate::ops::names::SENDS_REDECIDED).increment(1);
-            match chat.begin_send(user, request.clone()).await? {
+            let answer = match again {
+                Again::Send(user, request) => chat.begin_send(user, request.clone()).await?,
+                Again::Change(user, request) => SendAnswer::Committing(chat.begin_change(user, request.clone()).await?),
+            };
+            match answer {
                 SendAnswer::Now(frame) => return Ok(frame),
                 SendAnswer::Committing(next) => outcome = next.taken.committed().await?,
             }
@@ -158,22 +170,7 @@ impl ChatService {
     /// begun one after another are stored in that order.
     #[tracing::instrument(name = "chat.send", level = "debug", skip_all, fields(channel_id = %request.channel_id))]
     pub async fn begin_send(&self, user: &UserSummary, request: SendRequest) -> Result<SendAnswer, Problem> {
-        let key = request.client_message_id.trim().to_owned();
-        if key.is_empty() || key.len() > CLIENT_MESSAGE_ID_MAX {
-            return Err(Problem::invalid(
-                format!("client_message_id must have 1 to {CLIENT_MESSAGE_ID_MAX} characters."),
-                "Send a fresh ULID or UUID per message and reuse it only to retry that message.",
-            ));
-        }
-        // Under overload a send is refused before it costs anything (the client resends with the same key).
-        if self.writer.saturated() {
-            return Err(self.writer.refusal());
-        }
-        if !self.bus_reachable() {
-            return Err(Problem::unavailable("the message bus between instances"));
-        }
-        // Read before the roster is asked: a change the writer notices later has this send decided again.
-        let decided_under = self.writer.known_changes();
+        let (key, decided_under) = self.admit(&request.client_message_id)?;
         let Prepared { access, intent, .. } = self.prepare(user, &request, None).await?;
         let notice = |kind, title: String, lines| ServerFrame::Notice {
             channel_id: request.channel_id.clone(),
@@ -209,7 +206,9 @@ impl ChatService {
                     ));
                 }
                 let (message, companions) = self.message(user, &access, &request.channel_id, draft, &key);
-                let again = self.shared_database.then(|| Box::new((user.clone(), request.clone())));
+                let again = self
+                    .shared_database
+                    .then(|| Box::new(Again::Send(user.clone(), request.clone())));
                 Ok(SendAnswer::Committing(Committing {
                     taken: self.writer.take(message, companions, decided_under)?,
                     channel_id: request.channel_id,
@@ -218,6 +217,27 @@ impl ChatService {
                 }))
             }
         }
+    }
+
+    /// The checks every request for the writer passes first, before it costs anything: its idempotency key
+    /// (answered trimmed), room in the writer's queue (under overload the client sends it again with the same
+    /// key) and the bus. Also answers the count of table changes it is decided under, read before the roster is
+    /// asked: a change the writer notices later has the request decided again.
+    pub(super) fn admit(&self, client_message_id: &str) -> Result<(String, i64), Problem> {
+        let key = client_message_id.trim().to_owned();
+        if key.is_empty() || key.len() > CLIENT_MESSAGE_ID_MAX {
+            return Err(Problem::invalid(
+                format!("client_message_id must have 1 to {CLIENT_MESSAGE_ID_MAX} characters."),
+                "Send a fresh ULID or UUID per message and reuse it only to retry that message.",
+            ));
+        }
+        if self.writer.saturated() {
+            return Err(self.writer.refusal());
+        }
+        if !self.bus_reachable() {
+            return Err(Problem::unavailable("the message bus between instances"));
+        }
+        Ok((key, self.writer.known_changes()))
     }
 
     /// `/session`: through the game authority. Asking for the state the session is already in succeeds, so a
@@ -355,5 +375,6 @@ fn blank(
         audience,
         roll: None,
         client_message_id: None,
+        change: None,
     }
 }

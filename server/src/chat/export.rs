@@ -4,14 +4,16 @@
 
 use super::ChatService;
 use crate::store::OrInternal;
+use app::domain::change::State;
 use app::domain::describe;
 use app::domain::dice::{RollResult, Sign};
-use app::domain::ids::ChannelId;
+use app::domain::ids::{ChannelId, MessageId};
 use app::domain::message::{Message, MessageKind};
 use app::domain::policy::TableFacts;
 use app::domain::views::UserSummary;
 use app::domain::Problem;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// A download format.
@@ -73,6 +75,8 @@ struct JsonExport<'a> {
     exported_for: &'a str,
     exported_at: i64,
     messages: &'a [Message],
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    states: &'a BTreeMap<MessageId, State>,
 }
 
 impl ChatService {
@@ -86,10 +90,12 @@ impl ChatService {
         let access = self.access(user, channel).await?;
         let facts = self.roster.facts(self.game.as_ref(), &access.campaign_id).await?;
         let mut visible = Vec::new();
+        let mut states = BTreeMap::new();
         let mut after = 0;
         loop {
-            let (page, next) = self.visible_after(&access.viewer, channel, after).await?;
+            let (page, changed, next) = self.visible_after(&access.viewer, channel, after).await?;
             visible.extend(page);
+            states.extend(changed);
             match next {
                 Some(next) => after = next,
                 None => break,
@@ -104,10 +110,11 @@ impl ChatService {
                 exported_for: &user.username,
                 exported_at: now,
                 messages: &visible,
+                states: &states,
             })
             .or_internal()?,
-            ExportFormat::Markdown => markdown(&title, &user.username, now, &visible, &facts),
-            ExportFormat::Html => html(&title, &user.username, now, &visible, &facts),
+            ExportFormat::Markdown => markdown(&title, &user.username, now, &visible, &states, &facts),
+            ExportFormat::Html => html(&title, &user.username, now, &visible, &states, &facts),
         };
         let stem: String = title
             .chars()
@@ -120,7 +127,41 @@ impl ChatService {
     }
 }
 
-fn markdown(title: &str, viewer: &str, now: i64, messages: &[Message], facts: &TableFacts) -> String {
+/// What changed a message, in words for an export's meta line: edited, deleted, pinned, reactions.
+fn notes(state: &State, facts: &TableFacts) -> String {
+    let name = |user: &app::domain::ids::UserId| facts.member(user).map_or("someone", |m| m.name.as_str()).to_owned();
+    let mut notes = Vec::new();
+    if let Some(at) = state.edited_at {
+        notes.push(format!("edited {}", utc_stamp(at)));
+    }
+    if let Some(deleted) = &state.deleted {
+        notes.push(format!("deleted by {} {}", name(&deleted.by), utc_stamp(deleted.at)));
+    }
+    if let Some(pinned) = &state.pinned {
+        notes.push(format!("pinned by {}", name(&pinned.by)));
+    }
+    for reaction in &state.reactions {
+        notes.push(format!("{} {}", reaction.emoji, reaction.users.len()));
+    }
+    notes.join(" · ")
+}
+
+/// A message's body in an export: a member's copy of a deleted message has none.
+fn body_or_marker(message: &Message, state: Option<&State>) -> String {
+    match state.and_then(|s| s.deleted.as_ref()) {
+        Some(_) if message.body.is_empty() => "(message deleted)".to_owned(),
+        _ => message.body.clone(),
+    }
+}
+
+fn markdown(
+    title: &str,
+    viewer: &str,
+    now: i64,
+    messages: &[Message],
+    states: &BTreeMap<MessageId, State>,
+    facts: &TableFacts,
+) -> String {
     let mut out = format!(
         "# {title}\n\n_Exported for {viewer} on {}: only the messages {viewer} may see._\n",
         utc_stamp(now)
@@ -128,27 +169,45 @@ fn markdown(title: &str, viewer: &str, now: i64, messages: &[Message], facts: &T
     for message in messages {
         let speaker = describe::speaker_line(&message.actor, message.sender_id.as_ref(), Some(facts));
         let visibility = describe::audience(&message.audience, Some(facts));
+        let state = states.get(&message.message_id);
+        let noted = state.map(|s| format!(" · _{}_", notes(s, facts))).unwrap_or_default();
         let _ = write!(
             out,
-            "\n**{speaker}** · {} · _{visibility}_  \n",
+            "\n**{speaker}** · {} · _{visibility}_{noted}  \n",
             utc_stamp(message.sent_at)
         );
+        let body = body_or_marker(message, state);
         match (&message.kind, &message.roll) {
             (MessageKind::Roll, Some(roll)) => {
                 let _ = writeln!(out, "🎲 {}", roll_text(roll, |die| format!("~~{die}~~")));
             }
             (MessageKind::Emote, _) => {
-                let _ = writeln!(out, "*{} {}*", speaker, message.body);
+                let _ = writeln!(out, "*{speaker} {body}*");
             }
             _ => {
-                let _ = writeln!(out, "{}", message.body.replace('\n', "  \n"));
+                let _ = writeln!(out, "{}", body.replace('\n', "  \n"));
             }
+        }
+        for version in state.map(|s| s.versions.as_slice()).unwrap_or_default() {
+            let _ = writeln!(
+                out,
+                "> earlier, until {}: {}",
+                utc_stamp(version.until),
+                version.body.replace('\n', " ")
+            );
         }
     }
     out
 }
 
-fn html(title: &str, viewer: &str, now: i64, messages: &[Message], facts: &TableFacts) -> String {
+fn html(
+    title: &str,
+    viewer: &str,
+    now: i64,
+    messages: &[Message],
+    states: &BTreeMap<MessageId, State>,
+    facts: &TableFacts,
+) -> String {
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\n<style>\
          body{{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;background:#111827;color:#e5e7eb}}\
@@ -165,10 +224,14 @@ fn html(title: &str, viewer: &str, now: i64, messages: &[Message], facts: &Table
     for message in messages {
         let speaker = describe::speaker_line(&message.actor, message.sender_id.as_ref(), Some(facts));
         let visibility = describe::audience(&message.audience, Some(facts));
+        let state = states.get(&message.message_id);
+        let noted = state
+            .map(|s| format!(" · <em>{}</em>", escape(&notes(s, facts))))
+            .unwrap_or_default();
         let _ = write!(
             out,
             "<article data-kind=\"{}\" data-actor=\"{}\" data-audience=\"{}\"><div class=\"meta\"><strong>{}\
-             </strong> · {} · <span class=\"visibility\">{}</span></div>",
+             </strong> · {} · <span class=\"visibility\">{}</span>{noted}</div>",
             message.kind.as_str(),
             message.actor.kind.as_str(),
             message.audience.scope.as_str(),
@@ -176,6 +239,14 @@ fn html(title: &str, viewer: &str, now: i64, messages: &[Message], facts: &Table
             utc_stamp(message.sent_at),
             escape(&visibility)
         );
+        for version in state.map(|s| s.versions.as_slice()).unwrap_or_default() {
+            let _ = write!(
+                out,
+                "<p class=\"meta\">earlier, until {}: {}</p>",
+                utc_stamp(version.until),
+                escape(&version.body)
+            );
+        }
         match &message.roll {
             Some(roll) if message.kind == MessageKind::Roll => {
                 let dice = roll_dice_html(roll);
@@ -188,7 +259,8 @@ fn html(title: &str, viewer: &str, now: i64, messages: &[Message], facts: &Table
                 );
             }
             _ => {
-                let _ = write!(out, "<p>{}</p>", escape(&message.body).replace('\n', "<br>"));
+                let body = body_or_marker(message, state);
+                let _ = write!(out, "<p>{}</p>", escape(&body).replace('\n', "<br>"));
             }
         }
         out.push_str("</article>\n");

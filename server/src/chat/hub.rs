@@ -101,9 +101,7 @@ impl Hub {
     /// Delivers a message this instance committed to every subscriber of its channel who may see it, and
     /// hands it to the other instances when there are any.
     pub fn publish_message(&self, message: &Message) {
-        let frame = encode(&ServerFrame::Message {
-            message: Box::new(message.clone()),
-        });
+        let frame = encode(&ServerFrame::of(message));
         match self.relay.get() {
             None => self.deliver_message(message, &frame),
             Some(relay) => {

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 macro_rules! columns {
     () => {
         "channel_id, sequence_id, id, sent_at, kind, actor_kind, actor_id, actor_label, sender_id, body, mentions,
-         audience_scope, audience_targets, audience_gms, audience_blind, roll, client_message_id"
+         audience_scope, audience_targets, audience_gms, audience_blind, roll, client_message_id, change"
     };
 }
 
@@ -36,6 +36,7 @@ pub struct Row {
     audience_blind: i64,
     roll: Option<String>,
     client_message_id: Option<String>,
+    change: Option<String>,
 }
 
 impl Row {
@@ -67,6 +68,10 @@ impl Row {
                     None => None,
                 },
                 client_message_id: self.client_message_id,
+                change: match self.change {
+                    Some(raw) => Some(serde_json::from_str(&raw).ok()?),
+                    None => None,
+                },
             })
         })();
         if parsed.is_none() {
@@ -78,10 +83,11 @@ impl Row {
 
 /// The columns an insert writes, in [`bind_row`] order.
 const INSERT_COLUMNS: &str = "channel_id, sequence_id, id, sent_at, kind, actor_kind, actor_id, actor_label, sender_id,
-    body, mentions, audience_scope, audience_targets, audience_gms, audience_blind, roll, client_message_id";
+    body, mentions, audience_scope, audience_targets, audience_gms, audience_blind, roll, client_message_id,
+    target_id, change";
 /// Parameters of one inserted row.
-const ROW_WIDTH: usize = 17;
-/// Rows per multi-row insert (17 parameters each, far below SQLite's limit of 32,766).
+const ROW_WIDTH: usize = 19;
+/// Rows per multi-row insert (19 parameters each, far below SQLite's limit of 32,766).
 const INSERT_CHUNK: usize = 64;
 
 type Insert<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
@@ -105,6 +111,13 @@ fn bind_row<'q>(query: Insert<'q>, message: &'q Message) -> Insert<'q> {
         .bind(i64::from(message.audience.blind))
         .bind(message.roll.as_ref().and_then(|roll| serde_json::to_string(roll).ok()))
         .bind(message.client_message_id.as_deref())
+        .bind(message.change.as_ref().map(|change| change.target.as_str()))
+        .bind(
+            message
+                .change
+                .as_ref()
+                .and_then(|change| serde_json::to_string(change).ok()),
+        )
 }
 
 /// Inserts many messages with a few multi-row statements (the writer checked their keys first, under the
@@ -248,6 +261,60 @@ pub async fn latest_sequence(conn: &mut Connection, channel: &ChannelId) -> Resu
         .bind(channel.as_str())
         .fetch_one(conn)
         .await
+}
+
+/// One message (or change) of a channel by its id.
+const BY_ID_SQL: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM messages WHERE id = $1 AND channel_id = $2"
+);
+
+/// The message (or change) `id` of `channel`, if there is one.
+pub async fn by_id(conn: &mut Connection, channel: &ChannelId, id: &MessageId) -> Result<Option<Message>, sqlx::Error> {
+    let row: Option<Row> = sqlx::query_as(BY_ID_SQL)
+        .bind(id.as_str())
+        .bind(channel.as_str())
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.and_then(Row::into_message))
+}
+
+/// Messages asked for per read of their changes.
+const TARGETS_CHUNK: usize = 200;
+
+/// Every change to any of `targets` (messages of `channel`), oldest first: what a page of messages needs to be
+/// shown as it is now. Read through the changes' own index (migration 0012).
+pub async fn changes_of(
+    conn: &mut Connection,
+    channel: &ChannelId,
+    targets: &[&MessageId],
+) -> Result<Vec<Message>, sqlx::Error> {
+    let mut changes = Vec::new();
+    for chunk in targets.chunks(TARGETS_CHUNK) {
+        let backend = Backend::of_connection(conn);
+        let sql = format!(
+            "SELECT {} FROM messages WHERE channel_id = {} AND target_id IN ({}) ORDER BY sequence_id",
+            columns!(),
+            crate::store::placeholders(backend, 1, 1),
+            crate::store::placeholders(backend, 2, chunk.len())
+        );
+        // Only placeholders are interpolated; every value is bound. Not cached: the length varies.
+        let mut query = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)).persistent(false);
+        query = query.bind(channel.as_str());
+        for target in chunk {
+            query = query.bind(target.as_str());
+        }
+        changes.extend(
+            query
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .filter_map(Row::into_message),
+        );
+    }
+    changes.sort_by_key(|change| change.sequence_id);
+    Ok(changes)
 }
 
 /// A page after a sequence id, oldest first: read through the channel's index on (channel, sequence id).

@@ -9,11 +9,13 @@
 //! - `notices`: system notices for the game's news, posted exactly once.
 //! - `export`: a channel's log as Markdown, HTML or JSON, as one member may see it.
 //! - [`backfill`]: bulk history for benchmarks.
+//! - `changes`: edits, deletes, reactions and pins, and messages shown as they are now.
 //! - `commands`: sends, slash commands, previews and mention suggestions, decided by the shared domain.
 //!
 //! Chat asks the game authority questions through [`GameAuthority`] and never writes game tables.
 
 pub mod backfill;
+mod changes;
 mod commands;
 mod counters;
 mod export;
@@ -26,19 +28,22 @@ mod relaying;
 pub mod roster;
 pub mod writer;
 
+pub use changes::ChangeRequest;
 pub use commands::{Committing, SendAnswer, SendRequest};
 pub use export::{Export, ExportFormat};
 
 use crate::game::{ChannelAccess, GameAuthority, GameEvent};
 use crate::store::{OrInternal, Pool};
+use app::domain::change::State;
 use app::domain::frames::ServerFrame;
-use app::domain::ids::ChannelId;
+use app::domain::ids::{ChannelId, MessageId};
 use app::domain::message::Message;
 use app::domain::validate::{HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX};
 use app::domain::views::UserSummary;
 use app::domain::visibility::{can_see, Viewer};
 use app::domain::Problem;
 use hub::Hub;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use tokio::sync::Notify;
 use writer::WriterHandle;
@@ -120,14 +125,20 @@ impl ChatService {
         })
     }
 
-    /// Up to `limit` messages `viewer` may see after `after`, oldest first, and the cursor to continue from
-    /// (`None` when the channel has nothing more).
-    pub async fn visible_after(
+    /// The replay of what `viewer` may see after `after` (up to a read's worth, oldest first: messages as they
+    /// are now, see `changes`), and the cursor to continue from (`None` when the channel has nothing more).
+    pub async fn replay_after(
         &self,
         viewer: &Viewer,
         channel: &ChannelId,
         after: i64,
-    ) -> Result<(Vec<Message>, Option<i64>), Problem> {
+    ) -> Result<(Vec<ServerFrame>, Option<i64>), Problem> {
+        let (rows, cursor) = self.read_after(channel, after).await?;
+        Ok((self.replay_frames(viewer, channel, rows).await?, cursor))
+    }
+
+    /// One read of every row after `after` (a read's worth, oldest first) and the cursor to continue from.
+    async fn read_after(&self, channel: &ChannelId, after: i64) -> Result<(Vec<Message>, Option<i64>), Problem> {
         let mut conn = self.pool.acquire().await.or_internal()?;
         let rows = journal::after(&mut conn, channel, after, SCAN_PAGE)
             .await
@@ -135,7 +146,25 @@ impl ChatService {
         let cursor = (rows.len() as i64 == SCAN_PAGE)
             .then(|| rows.last().map(|m| m.sequence_id))
             .flatten();
-        Ok((rows.into_iter().filter(|m| can_see(viewer, m)).collect(), cursor))
+        Ok((rows, cursor))
+    }
+
+    /// Up to a read's worth of the messages `viewer` may see after `after`, oldest first, as they are now and
+    /// without the changes themselves, and the cursor to continue from (`None` when the channel has nothing
+    /// more): what an export lists.
+    pub async fn visible_after(
+        &self,
+        viewer: &Viewer,
+        channel: &ChannelId,
+        after: i64,
+    ) -> Result<(Vec<Message>, BTreeMap<MessageId, State>, Option<i64>), Problem> {
+        let (rows, cursor) = self.read_after(channel, after).await?;
+        let said: Vec<Message> = rows
+            .into_iter()
+            .filter(|m| !m.is_change() && can_see(viewer, m))
+            .collect();
+        let (said, states) = self.as_now(viewer, channel, said).await?;
+        Ok((said, states, cursor))
     }
 
     /// The page of messages `user` may see before `before` (newest page when `None`), oldest first.
@@ -160,7 +189,10 @@ impl ChatService {
             exhausted = (rows.len() as i64) < scan;
             scan = (scan * 2).min(SCAN_PAGE);
             cursor = rows.last().map(|m| m.sequence_id);
-            for message in rows.into_iter().filter(|m| can_see(&access.viewer, m)) {
+            for message in rows
+                .into_iter()
+                .filter(|m| !m.is_change() && can_see(&access.viewer, m))
+            {
                 if page.len() == limit {
                     exhausted = false;
                     break;
@@ -171,11 +203,14 @@ impl ChatService {
                 break;
             }
         }
+        drop(conn);
         page.reverse();
+        let (messages, states) = self.as_now(&access.viewer, channel, page).await?;
         Ok(ServerFrame::History {
             channel_id: channel.clone(),
-            messages: page,
+            messages,
             has_more: !exhausted,
+            states,
         })
     }
 }

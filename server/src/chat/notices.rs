@@ -62,6 +62,7 @@ async fn post_pending(pool: &Pool, game: &dyn GameAuthority, writer: &WriterHand
                 audience: notice.audience,
                 roll: None,
                 client_message_id: Some(format!("game-event:{}:{position}", item.event_id)),
+                change: None,
             };
             writer.submit_notice(message).await?;
         }

@@ -99,6 +99,7 @@ mod tests {
             audience: Audience::all(),
             roll: None,
             client_message_id: None,
+            change: None,
         };
         (message, Frame::from(format!("{sequence}")))
     }

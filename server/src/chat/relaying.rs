@@ -82,9 +82,7 @@ async fn fill(pool: &Pool, hub: &Hub, channel: &ChannelId, after: i64, upto: i64
     let mut conn = pool.acquire().await?;
     let messages = journal::after(&mut conn, channel, after, upto - after).await?;
     for message in messages {
-        let frame = encode(&ServerFrame::Message {
-            message: Box::new(message.clone()),
-        });
+        let frame = encode(&ServerFrame::of(&message));
         hub.admit(message, frame);
     }
     Ok(())

@@ -58,9 +58,9 @@ struct Draft {
     message: NewMessage,
     /// Stored right after `message` in the same transaction, and only if `message` is new.
     companions: Vec<NewMessage>,
-    /// A system notice: told even in a room that is closed for members' posts (a session's end is told after
-    /// it ended).
-    notice: bool,
+    /// Stored even in a room closed for members' posts: a system notice (a session's end is told after it
+    /// ended), or a change to an earlier message (amending what was said, or moderating it, is not posting).
+    in_closed_rooms: bool,
     /// The count of table changes (`table_generation`) the send was decided under; `None` for notices.
     decided_under: Option<i64>,
     /// When a batch first left it for the next because another instance held its channel (Postgres).
@@ -121,11 +121,12 @@ impl WriterHandle {
     /// refuses it at once with `overloaded` when the queue is full. Returns without waiting for the commit, so
     /// a connection can read its next frame meanwhile; the order sends are taken in is the order they are stored.
     pub fn take(&self, message: NewMessage, companions: Vec<NewMessage>, decided_under: i64) -> Result<Taken, Problem> {
+        let in_closed_rooms = message.change.is_some();
         let (reply, answer) = oneshot::channel();
         let draft = Draft {
             message,
             companions,
-            notice: false,
+            in_closed_rooms,
             decided_under: Some(decided_under),
             deferred_since: None,
         };
@@ -162,7 +163,7 @@ impl WriterHandle {
         let draft = Draft {
             message,
             companions: Vec::new(),
-            notice: true,
+            in_closed_rooms: true,
             decided_under: None,
             deferred_since: None,
         };

@@ -282,7 +282,7 @@ impl Writer {
             rooms
                 .get(&draft.message.channel_id)
                 .map(|session| &session.room)
-                .filter(|room| !draft.notice && !room.status.allows_posting())
+                .filter(|room| !draft.in_closed_rooms && !room.status.allows_posting())
                 .map(|room| session_not_active(room.status.closed_reason()))
         };
         let keys: Vec<journal::Key> = drafts

@@ -17,6 +17,7 @@ fn draft_message(n: usize) -> NewMessage {
         audience: Audience::all(),
         roll: None,
         client_message_id: Some(format!("key-{n}")),
+        change: None,
     }
 }
 

@@ -256,7 +256,7 @@ impl GameAuthority for Game {
         // Notices are told from facts the journal already holds; only what members said and rolled is new.
         let entries: Vec<super::journal::Entry> = messages
             .iter()
-            .filter(|message| message.sender_id.is_some())
+            .filter(|message| message.sender_id.is_some() && !message.is_change())
             .filter_map(|message| {
                 let session = rooms.get(&message.channel_id)?;
                 Some(super::journal::Entry {

@@ -174,6 +174,8 @@ pub const TABLES: &[Table] = &[
             ("audience_gms", Integer),
             ("audience_blind", Integer),
             ("roll", Text),
+            ("target_id", Text),
+            ("change", Text),
         ],
         order_by: "channel_id, sequence_id",
     },

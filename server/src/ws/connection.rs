@@ -315,6 +315,12 @@ impl Connection {
                 self.reply(&frame).await
             }
             ClientFrame::Ping { nonce } => self.reply(&ServerFrame::Pong { nonce }).await,
+            change @ (ClientFrame::Edit { .. }
+            | ClientFrame::Delete { .. }
+            | ClientFrame::React { .. }
+            | ClientFrame::Unreact { .. }
+            | ClientFrame::Pin { .. }
+            | ClientFrame::Unpin { .. }) => self.change(change, committing).await,
         }
     }
 
@@ -350,6 +356,8 @@ impl Connection {
     }
 }
 
+#[path = "changing.rs"]
+mod changing;
 #[path = "joining.rs"]
 mod joining;
 

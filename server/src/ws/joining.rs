@@ -3,7 +3,6 @@
 
 use super::Connection;
 use crate::chat::hub::Subscriber;
-use app::domain::frames::ServerFrame;
 use app::domain::ids::ChannelId;
 use app::domain::Problem;
 
@@ -33,14 +32,9 @@ impl Connection {
             return Ok(self.reply(&page).await);
         };
         loop {
-            let (messages, next) = self.chat.visible_after(&access.viewer, channel, cursor).await?;
-            for message in messages {
-                if !self
-                    .reply(&ServerFrame::Message {
-                        message: Box::new(message),
-                    })
-                    .await
-                {
+            let (frames, next) = self.chat.replay_after(&access.viewer, channel, cursor).await?;
+            for frame in frames {
+                if !self.reply(&frame).await {
                     return Ok(false);
                 }
             }

@@ -284,7 +284,7 @@ async fn check(world: &World, scenario: &Scenario) -> Result<(), TestCaseError> 
         }
         let kinds: Vec<String> = frames.iter().map(|f| f.as_str().chars().take(60).collect()).collect();
         for frame in frames {
-            if let Ok(ServerFrame::Message { message }) = serde_json::from_str::<ServerFrame>(frame.as_str()) {
+            if let Ok(ServerFrame::Message { message, .. }) = serde_json::from_str::<ServerFrame>(frame.as_str()) {
                 prop_assert!(can_see(&viewer, &message), "delivered a message the viewer may not see");
                 prop_assert!(
                     !message.audience.blind || *role == Role::Gm,
@@ -309,7 +309,7 @@ async fn check(world: &World, scenario: &Scenario) -> Result<(), TestCaseError> 
         let mut replayed = BTreeSet::new();
         let mut cursor = 0;
         loop {
-            let (page, next) = chat.visible_after(&viewer, &table.channel, cursor).await.unwrap();
+            let (page, _, next) = chat.visible_after(&viewer, &table.channel, cursor).await.unwrap();
             for message in page {
                 prop_assert!(can_see(&viewer, &message));
                 if message.sender_id.is_none() {

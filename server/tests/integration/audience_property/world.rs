@@ -137,7 +137,7 @@ pub async fn visible_posts(chat: &server::chat::ChatService, viewer: &Viewer, ch
     let mut ids = Vec::new();
     let mut cursor = 0;
     loop {
-        let (page, next) = chat.visible_after(viewer, channel, cursor).await.unwrap();
+        let (page, _, next) = chat.visible_after(viewer, channel, cursor).await.unwrap();
         ids.extend(
             page.iter()
                 .filter(|m| m.sender_id.is_some())
@@ -153,7 +153,7 @@ pub async fn visible_posts(chat: &server::chat::ChatService, viewer: &Viewer, ch
 /// The message id of a `chat.message` frame.
 pub fn message_id_of(frame: &str) -> Option<String> {
     match serde_json::from_str::<ServerFrame>(frame) {
-        Ok(ServerFrame::Message { message }) => Some(message.message_id.to_string()),
+        Ok(ServerFrame::Message { message, .. }) => Some(message.message_id.to_string()),
         _ => None,
     }
 }

@@ -96,6 +96,30 @@ impl Client {
             frame.extend(extra.clone());
         }
         self.send(frame).await;
+        self.answer_to(key).await
+    }
+
+    /// Sends a change (`kind` is `edit`, `delete`, `react`, `unreact`, `pin` or `unpin`) to `message_id` with
+    /// extra fields (`body`, `emoji`) and returns the answer to it.
+    pub async fn change(
+        &mut self,
+        kind: &str,
+        channel: &ChannelId,
+        message_id: &Value,
+        key: &str,
+        extra: Value,
+    ) -> Value {
+        let mut frame = json!({"type": format!("chat.{kind}"), "channel_id": channel, "message_id": message_id,
+            "client_message_id": key});
+        if let (Some(frame), Some(extra)) = (frame.as_object_mut(), extra.as_object()) {
+            frame.extend(extra.clone());
+        }
+        self.send(frame).await;
+        self.answer_to(key).await
+    }
+
+    /// The answer (`chat.ack`, `chat.error` or `chat.notice`) to the request keyed `key`, skipping other frames.
+    pub async fn answer_to(&mut self, key: &str) -> Value {
         loop {
             let frame = self.next().await;
             let answers = ["chat.ack", "chat.error", "chat.notice"].contains(&frame["type"].as_str().unwrap_or(""));

@@ -1,0 +1,67 @@
+//! The timeline as it is now: messages replace older copies of themselves, and live changes (edits, deletes,
+//! reactions, pins) apply to the messages shown with the shared domain's projection (`domain::change`), so the
+//! browser shows exactly what the server's pages and replays would.
+
+use super::ChatFeed;
+use crate::domain::change::{self, State};
+use crate::domain::message::Message;
+use leptos::prelude::*;
+
+impl ChatFeed {
+    /// Moves the resume cursor up to `sequence_id`.
+    pub(super) fn saw(&self, sequence_id: i64) {
+        self.cursor
+            .update(|cursor| *cursor = Some(cursor.map_or(sequence_id, |c| c.max(sequence_id))));
+    }
+
+    /// Shows a message as the server sent it (with its state when it changed since it was sent), unless what
+    /// is shown is newer. A changed message from before the oldest one loaded is left for its page, so the
+    /// timeline never shows an old line above a gap; one from history (`paged`) is that page.
+    pub(super) fn take_message(&self, message: Message, state: Option<State>, paged: bool) {
+        let state = state.unwrap_or_default();
+        self.saw(message.sequence_id.max(state.revision));
+        let id = message.message_id.clone();
+        let known = self.states.with_untracked(|s| s.get(&id).map(|s| s.revision));
+        let shown = self.messages.with_untracked(|m| m.contains_key(&message.sequence_id));
+        if known.is_some_and(|revision| revision > state.revision) {
+            return;
+        }
+        let oldest = self.messages.with_untracked(|m| m.keys().next().copied());
+        let above_a_gap = oldest.is_some_and(|oldest| message.sequence_id < oldest) && self.has_more.get_untracked();
+        if !paged && !shown && above_a_gap {
+            return;
+        }
+        self.messages.update(|all| {
+            all.insert(message.sequence_id, message);
+        });
+        self.states.update(|states| {
+            states.insert(id, state);
+        });
+    }
+
+    /// Applies a live change to the message it concerns, if that message is shown.
+    pub(super) fn take_change(&self, change: &Message) {
+        self.saw(change.sequence_id);
+        let Some(target) = change.change.as_ref().map(|c| c.target.clone()) else {
+            return;
+        };
+        let reader = self.reader.get_untracked();
+        let Some(sequence) = self
+            .messages
+            .with_untracked(|m| m.values().find(|m| m.message_id == target).map(|m| m.sequence_id))
+        else {
+            return;
+        };
+        let mut state = self
+            .states
+            .with_untracked(|s| s.get(&target).cloned().unwrap_or_default());
+        self.messages.update(|all| {
+            if let Some(message) = all.get_mut(&sequence) {
+                change::apply(message, &mut state, change, reader);
+            }
+        });
+        self.states.update(|states| {
+            states.insert(target, state);
+        });
+    }
+}
