@@ -137,8 +137,9 @@ impl ChatService {
         Ok((self.replay_frames(viewer, channel, rows).await?, cursor))
     }
 
-    /// One read of every row after `after` (a read's worth, oldest first) and the cursor to continue from.
-    async fn read_after(&self, channel: &ChannelId, after: i64) -> Result<(Vec<Message>, Option<i64>), Problem> {
+    /// One read of every row after `after` (a read's worth, oldest first, messages and changes, unfiltered) and
+    /// the cursor to continue from: the journal as stored, for audits and the audience property test.
+    pub async fn read_after(&self, channel: &ChannelId, after: i64) -> Result<(Vec<Message>, Option<i64>), Problem> {
         let mut conn = self.pool.acquire().await.or_internal()?;
         let rows = journal::after(&mut conn, channel, after, SCAN_PAGE)
             .await

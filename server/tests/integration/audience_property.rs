@@ -1,7 +1,8 @@
 //! Random campaigns and random sends through the real server path: the policy, the channel writer and the
 //! store, the hub's fan-out, replay after a reconnect, and history. Every delivered frame and every history
 //! row must satisfy `can_see`, everything a viewer may see must reach them, and the audience invariants must
-//! hold on their own terms (not only through `can_see`). `PROPTEST_CASES` sets the number of cases (10,000 in CI).
+//! hold on their own terms (not only through `can_see`); then random changes to the messages (`changes`).
+//! `PROPTEST_CASES` sets the number of cases (10,000 in CI).
 //! In the Postgres pass with its Redis, the members listen on a second instance: every frame they get crossed
 //! the bus and was filtered there.
 
@@ -26,6 +27,9 @@ use scenario::{scenario, Hearing, Mode, Scenario, Send, Target};
 
 #[path = "audience_property/world.rs"]
 mod world;
+
+#[path = "audience_property/changes.rs"]
+mod changes;
 
 use world::{check_outbox, message_id_of, visible_posts, World};
 
@@ -362,6 +366,8 @@ async fn check(world: &World, scenario: &Scenario) -> Result<(), TestCaseError> 
             }
         }
     }
+    // Then the messages' life: edits, deletes, reactions and pins, and every surface they reach.
+    changes::check(&chat, &table, &scenario.changes, scenario.resume_at, &mut inboxes).await?;
     // Leave like a closing connection does, so rooms do not pile up across cases.
     for connection in connections {
         listening.hub().unsubscribe(&table.channel, connection);

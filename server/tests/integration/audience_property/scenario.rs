@@ -1,5 +1,6 @@
 //! The random campaigns and sends the audience property test runs: roles, shared control, the whisper setting,
-//! and sends with every mode and audience, including ones the policy must refuse, and blind rolls.
+//! and sends with every mode and audience, including ones the policy must refuse, and blind rolls; then edits,
+//! deletes, reactions and pins by anyone, to anything, allowed or not.
 
 use app::domain::campaign::Role;
 use proptest::prelude::*;
@@ -35,6 +36,30 @@ pub struct Send {
     pub blind: bool,
 }
 
+/// A change to a member's message after the sends: who asks, which message (by index, or none that exists),
+/// what, and with which emoji for reactions (the last one is no emoji at all).
+#[derive(Debug, Clone)]
+pub struct ChangeOp {
+    pub actor: usize,
+    /// Index into the channel's member messages; `None` for a message id that does not exist.
+    pub target: Option<usize>,
+    pub kind: usize,
+    pub emoji: usize,
+}
+
+/// The emoji reactions use; the last is refused as unknown.
+pub const EMOJI: [&str; 4] = ["👍", ":tada:", "🎲", "no-such-emoji"];
+
+fn change_op() -> impl Strategy<Value = ChangeOp> {
+    let target = prop_oneof![12 => (0..8usize).prop_map(Some), 1 => Just(None)];
+    (0..6usize, target, 0..6usize, 0..EMOJI.len()).prop_map(|(actor, target, kind, emoji)| ChangeOp {
+        actor,
+        target,
+        kind,
+        emoji,
+    })
+}
+
 #[derive(Debug, Clone)]
 pub struct Scenario {
     /// Roles of the members after the creating GM.
@@ -43,6 +68,10 @@ pub struct Scenario {
     pub characters: Vec<Vec<usize>>,
     pub gm_sees_whispers: bool,
     pub sends: Vec<Send>,
+    /// Edits, deletes, reactions and pins after the sends.
+    pub changes: Vec<ChangeOp>,
+    /// Where a reconnecting member's cursor stands, as an index into the channel's rows.
+    pub resume_at: usize,
 }
 
 fn role() -> impl Strategy<Value = Role> {
@@ -88,11 +117,17 @@ pub fn scenario() -> impl Strategy<Value = Scenario> {
         proptest::collection::vec(proptest::collection::vec(0..6usize, 1..3), 0..4),
         any::<bool>(),
         proptest::collection::vec(send(), 1..7),
+        proptest::collection::vec(change_op(), 0..7),
+        0..16usize,
     )
-        .prop_map(|(roles, characters, gm_sees_whispers, sends)| Scenario {
-            roles,
-            characters,
-            gm_sees_whispers,
-            sends,
-        })
+        .prop_map(
+            |(roles, characters, gm_sees_whispers, sends, changes, resume_at)| Scenario {
+                roles,
+                characters,
+                gm_sees_whispers,
+                sends,
+                changes,
+                resume_at,
+            },
+        )
 }
