@@ -23,12 +23,13 @@
 //! - [`frames`]: the WebSocket wire protocol, documented in `docs/protocol.md`; [`hints`]: the voice and
 //!   audience a send asks for, one typed shape from the composer to the server.
 //! - [`views`]: the read models pages receive from server functions.
-//! - [`backoff`]: the reconnect schedule of the client feed.
+//! - [`backoff`]: the reconnect schedule of the client feed; [`calendar`]: days to dates.
 //! - [`events`]: the envelope of the event stream other services read, and which bodies it may carry.
 
 pub mod actor;
 pub mod audience;
 pub mod backoff;
+pub mod calendar;
 pub mod campaign;
 pub mod change;
 pub mod command;

@@ -88,9 +88,16 @@ test("/w to a quoted name reaches only its targets; a player's /desc is refused;
   await flush(alice, [gm, bob], "Public line after the whisper.");
   await expect(messageWithBody(gm, "the bridge is rotten")).toHaveCount(0);
 
-  // Up in the empty composer recalls the last message.
+  // Up in the empty composer opens the last message for editing; Escape leaves it as it was.
   await alice.getByTestId("composer-input").press("ArrowUp");
-  await expect(alice.getByTestId("composer-input")).toHaveValue("Public line after the whisper.");
+  await expect(alice.getByTestId("edit-input")).toHaveValue("Public line after the whisper.");
+  await alice.getByTestId("edit-input").press("Escape");
+  await expect(alice.getByTestId("edit-input")).toHaveCount(0);
+  // A roll cannot be edited: Up brings its text back to roll again.
+  await say(alice, "/roll 1d6");
+  await expect(alice.getByTestId("message").last()).toHaveAttribute("data-kind", "roll");
+  await alice.getByTestId("composer-input").press("ArrowUp");
+  await expect(alice.getByTestId("composer-input")).toHaveValue("/roll 1d6");
 
   // A player's /desc: the preview warns, the send is refused in composer-error, the text stays.
   await type(alice, "/desc The walls bleed.");

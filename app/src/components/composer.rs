@@ -1,4 +1,5 @@
-//! The composer: Enter sends, Shift+Enter starts a new line, Up in an empty box recalls your last message,
+//! The composer: Enter sends, Shift+Enter starts a new line, Up in an empty box edits your last message (or
+//! recalls it when it cannot be edited, such as a roll),
 //! `/` and `@` open suggestions. Closed (and saying why) when the session room does not accept posts; a
 //! refused send puts its text back so nothing typed is lost. Each channel keeps its own unsent draft.
 
@@ -150,7 +151,13 @@ pub fn Composer(
             }
         }
         if key == "ArrowUp" && draft.get_untracked().is_empty() {
-            if let Some(last) = feed.sent_bodies.with_untracked(|sent| sent.last().cloned()) {
+            // Your last message opens for editing when it can be edited; otherwise (a roll, say) its text comes
+            // back to be sent again.
+            let editable = viewer.get_untracked().and_then(|v| feed.last_editable(&v));
+            if let Some(id) = editable {
+                ev.prevent_default();
+                feed.editing.set(Some(id));
+            } else if let Some(last) = feed.sent_bodies.with_untracked(|sent| sent.last().cloned()) {
                 ev.prevent_default();
                 draft.set(last);
             }

@@ -1,22 +1,30 @@
-//! One message in the timeline: speaker, visibility (icon and words), and the body by kind: speech, an action
-//! (`/me`), narration (`/desc`), a notice, or a roll card with every die and the total. Messages that mention the
-//! reader (or a character they control) are highlighted.
+//! One message in the timeline: speaker, visibility (icon and words), its time, and the body by kind: speech, an
+//! action (`/me`), narration (`/desc`), a notice, or a roll card with every die and the total; then what changed
+//! it (edited, deleted, pinned, reactions) and its menu. Messages that mention the reader (or a character they
+//! control) are highlighted.
 
 use super::icon::Icon;
 use super::labels;
+use super::message_actions::{MessageActions, MessageEditor, Versions};
+use super::reactions::Reactions;
+use super::times;
 use crate::domain::audience::AudienceScope;
+use crate::domain::change::State;
 use crate::domain::dice::{RollResult, Sign};
 use crate::domain::frames::Notice;
 use crate::domain::ids::UserId;
 use crate::domain::mentions::mentions_user;
 use crate::domain::message::{Message, MessageKind};
 use crate::domain::policy::TableFacts;
+use crate::feed::ChatFeed;
 use leptos::prelude::*;
 
-/// A stored message the reader may see.
+/// A stored message the reader may see, as it is now (`state`).
 #[component]
 pub fn MessageRow(
     message: Message,
+    state: State,
+    feed: ChatFeed,
     facts: RwSignal<Option<TableFacts>>,
     viewer: RwSignal<Option<UserId>>,
 ) -> impl IntoView {
@@ -40,7 +48,12 @@ pub fn MessageRow(
             (false, false) => format!("{base} hover:bg-slate-900"),
         }
     };
+    let deleted_for_reader = state.deleted.is_some() && message.body.is_empty() && message.roll.is_none();
     let body = match (message.kind, message.roll.clone()) {
+        _ if deleted_for_reader => view! {
+            <div data-testid="body" class="italic text-slate-500">"Message deleted"</div>
+        }
+        .into_any(),
         (MessageKind::Roll, Some(roll)) => view! { <RollCard roll /> }.into_any(),
         (MessageKind::Emote, _) => view! {
             <div data-testid="body" class="whitespace-pre-wrap break-words italic text-slate-200">
@@ -60,10 +73,53 @@ pub fn MessageRow(
         .into_any(),
         _ => view! { <div data-testid="body" class="whitespace-pre-wrap break-words">{message.body.clone()}</div> }.into_any(),
     };
+    let id = message.message_id.clone();
+    let editing = Memo::new(move |_| feed.editing.with(|e| e.as_ref() == Some(&id)));
+    let (editor_id, editor_body) = (message.message_id.clone(), message.body.clone());
+    let body = view! {
+        <div class:hidden=move || editing.get()>{body}</div>
+        <Show when=move || editing.get()>
+            <MessageEditor message_id=editor_id.clone() body=editor_body.clone() feed />
+        </Show>
+    };
+    let deleted_note = state.deleted.clone().filter(|_| !deleted_for_reader).map(|mark| {
+        let by = move || {
+            facts.with(|f| {
+                f.as_ref()
+                    .and_then(|f| f.member(&mark.by))
+                    .map_or("someone".to_owned(), |m| m.name.clone())
+            })
+        };
+        view! {
+            <p data-testid="deleted-note" class="text-xs text-rose-300">
+                "Deleted by "{by}" · "{times::full(mark.at)}" · only GMs see it"
+            </p>
+        }
+    });
+    let sent_at = message.sent_at;
+    let edited = state.edited_at.map(|at| {
+        view! {
+            <span data-testid="edited" title=format!("Edited {}", times::full(at))>"(edited)"</span>
+        }
+    });
+    let pinned = state
+        .pinned
+        .as_ref()
+        .map(|_| view! { <span data-testid="pinned-mark" title="Pinned">"📌"</span> });
+    let versions = (!state.versions.is_empty()).then(|| view! { <Versions versions=state.versions.clone() /> });
+    let reactions = (!state.reactions.is_empty()).then(|| {
+        view! { <Reactions message_id=message.message_id.clone() reactions=state.reactions.clone() feed facts viewer /> }
+    });
+    let flags = (
+        state.deleted.is_some(),
+        state.edited_at.is_some(),
+        state.pinned.is_some(),
+    );
     view! {
         <li data-testid="message" data-seq=message.sequence_id data-kind=message.kind.as_str()
             data-actor=message.actor.kind.as_str() data-audience=message.audience.scope.as_str()
-            data-mentioned=move || mentioned.get().to_string() class=class>
+            data-mentioned=move || mentioned.get().to_string() data-message-id=message.message_id.to_string()
+            data-deleted=flags.0.to_string() data-edited=flags.1.to_string() data-pinned=flags.2.to_string() class=class>
             <div class="flex items-baseline gap-2 text-xs text-slate-400">
                 <span data-testid="author" class="text-sm font-semibold text-slate-100">
                     {move || speaker.get().0}
@@ -73,9 +129,17 @@ pub fn MessageRow(
                     {move || view! { <Icon kind=visibility.get().0 /> }}" "{move || visibility.get().1}
                 </span>
                 {move || mentioned.get().then(|| view! { <span class="text-amber-300">"mentions you"</span> })}
-                <time class="ml-auto opacity-0 group-hover:opacity-100">{format!("#{}", message.sequence_id)}</time>
+                {pinned}
+                {edited}
+                <time data-testid="time" datetime=times::iso(sent_at) title=times::full(sent_at) class="ml-auto">
+                    {times::short(sent_at, times::now_ms())}
+                </time>
+                <MessageActions message=message.clone() state=state.clone() feed facts viewer />
             </div>
             {body}
+            {deleted_note}
+            {versions}
+            {reactions}
         </li>
     }
 }

@@ -3,8 +3,10 @@
 //! who scrolled up stays where they are and is offered "Jump to latest".
 
 use super::message_row::{MessageRow, NoticeRow};
+use super::times;
 use crate::domain::actor::ActorKind;
 use crate::domain::audience::AudienceScope;
+use crate::domain::change::State;
 use crate::domain::ids::UserId;
 use crate::domain::message::Message;
 use crate::domain::policy::TableFacts;
@@ -103,11 +105,20 @@ pub fn Timeline(
                     </button>
                 </li>
             </Show>
-            <For each=move || {
-                let filter = filter.get();
-                feed.messages.get().into_values().filter(move |m| filter.admits(m))
-            } key=|m| m.message_id.clone() let:message>
-                <MessageRow message facts viewer />
+            <For each=move || rows(feed, filter.get()) key=Row::key let:row>
+                {match row {
+                    Row::Day(at) => view! {
+                        <li data-testid="day-divider" role="separator" class="flex items-center gap-2 py-1 text-xs text-slate-400">
+                            <span class="h-px flex-1 bg-slate-800"></span>
+                            <span>{times::day_label(at, times::now_ms())}</span>
+                            <span class="h-px flex-1 bg-slate-800"></span>
+                        </li>
+                    }.into_any(),
+                    Row::Said(said) => {
+                        let (message, state) = *said;
+                        view! { <MessageRow message state feed facts viewer /> }.into_any()
+                    }
+                }}
             </For>
             <For each=move || {
                 let channel = feed.channel.get();
@@ -131,6 +142,40 @@ pub fn Timeline(
         </Show>
     }
     .into_any()
+}
+
+/// A line of the timeline: where a day begins, or a message as it is now.
+#[derive(Clone)]
+enum Row {
+    Day(i64),
+    Said(Box<(Message, State)>),
+}
+
+impl Row {
+    /// Days by their day; messages by id and revision, so a changed message is drawn again.
+    fn key(&self) -> String {
+        match self {
+            Self::Day(at) => format!("day-{}", times::day_of(*at)),
+            Self::Said(said) => format!("{}-{}", said.0.message_id, said.1.revision),
+        }
+    }
+}
+
+/// The messages `filter` admits, oldest first, with a divider before each day's first one.
+fn rows(feed: ChatFeed, filter: Filter) -> Vec<Row> {
+    let states = feed.states.get();
+    let mut rows = Vec::new();
+    let mut day = None;
+    for message in feed.messages.get().into_values().filter(|m| filter.admits(m)) {
+        let this_day = times::day_of(message.sent_at);
+        if day != Some(this_day) {
+            day = Some(this_day);
+            rows.push(Row::Day(message.sent_at));
+        }
+        let state = states.get(&message.message_id).cloned().unwrap_or_default();
+        rows.push(Row::Said(Box::new((message, state))));
+    }
+    rows
 }
 
 fn scroll_to_bottom(list: NodeRef<Ol>) {

@@ -2,9 +2,12 @@
 //! reactions, pins) apply to the messages shown with the shared domain's projection (`domain::change`), so the
 //! browser shows exactly what the server's pages and replays would.
 
-use super::ChatFeed;
-use crate::domain::change::{self, State};
+use super::{ChatFeed, Command, ConnectionState};
+use crate::domain::change::{self, ChangeKind, State};
+use crate::domain::frames::{ChangeTarget, ClientFrame};
+use crate::domain::ids::MessageId;
 use crate::domain::message::Message;
+use crate::domain::{ErrorCode, Problem};
 use leptos::prelude::*;
 
 impl ChatFeed {
@@ -42,6 +45,14 @@ impl ChatFeed {
     /// Applies a live change to the message it concerns, if that message is shown.
     pub(super) fn take_change(&self, change: &Message) {
         self.saw(change.sequence_id);
+        let key = change.client_message_id.clone().unwrap_or_default();
+        if self.reacting.try_update_value(|keys| keys.remove(&key)) == Some(true) {
+            self.recent_emoji.update(|recent| {
+                recent.retain(|e| *e != change.body);
+                recent.insert(0, change.body.clone());
+                recent.truncate(16);
+            });
+        }
         let Some(target) = change.change.as_ref().map(|c| c.target.clone()) else {
             return;
         };
@@ -63,5 +74,58 @@ impl ChatFeed {
         self.states.update(|states| {
             states.insert(target, state);
         });
+    }
+
+    /// Asks the server to change a message of the shown channel: `text` is an edit's new body or a reaction's
+    /// emoji. What comes back is the change itself, live (or a refusal, shown under the composer). Offline,
+    /// nothing is queued: the reader is told, since a reaction or a delete replayed much later would surprise.
+    pub fn change(&self, message_id: MessageId, kind: ChangeKind, text: String) {
+        let Some(channel_id) = self.channel.get_untracked() else {
+            return;
+        };
+        if self.state.get_untracked() != ConnectionState::Live {
+            self.error.set(Some(Problem::new(
+                ErrorCode::Network,
+                "Not connected, so nothing was changed.",
+                "Try again once the connection is back.",
+            )));
+            return;
+        }
+        let on = ChangeTarget {
+            channel_id,
+            message_id,
+            client_message_id: ulid::Ulid::generate().to_string(),
+        };
+        if kind == ChangeKind::React {
+            let key = on.client_message_id.clone();
+            self.reacting.update_value(|keys| {
+                keys.insert(key);
+            });
+        }
+        let frame = match kind {
+            ChangeKind::Edit => ClientFrame::Edit { on, body: text },
+            ChangeKind::Delete => ClientFrame::Delete { on },
+            ChangeKind::React => ClientFrame::React { on, emoji: text },
+            ChangeKind::Unreact => ClientFrame::Unreact { on, emoji: text },
+            ChangeKind::Pin => ClientFrame::Pin { on },
+            ChangeKind::Unpin => ClientFrame::Unpin { on },
+        };
+        self.error.set(None);
+        self.command(Command::Frame(frame));
+    }
+
+    /// The reader's last message in the shown channel that they may still edit, for Up in an empty composer.
+    pub fn last_editable(&self, reader: &crate::domain::ids::UserId) -> Option<MessageId> {
+        let deleted = |id: &MessageId| {
+            self.states
+                .with_untracked(|s| s.get(id).is_some_and(|s| s.deleted.is_some()))
+        };
+        self.messages.with_untracked(|all| {
+            all.values()
+                .rev()
+                .find(|m| m.sender_id.as_ref() == Some(reader))
+                .filter(|m| change::editable(m) && !deleted(&m.message_id))
+                .map(|m| m.message_id.clone())
+        })
     }
 }

@@ -133,6 +133,13 @@ pub struct ChatFeed {
     /// The highest sequence id of anything received in the channel (messages, changes, changed messages'
     /// revisions): where a resume continues.
     pub cursor: RwSignal<Option<i64>>,
+    /// The message being edited in place, if any (the message menu or Up in an empty composer opens it).
+    pub editing: RwSignal<Option<MessageId>>,
+    /// Emoji this reader reacted with, most recent first, for the picker.
+    pub recent_emoji: RwSignal<Vec<String>>,
+    /// Keys of this reader's reactions not yet seen back: the emoji the server stored (a `:shortcode:` becomes
+    /// Unicode) goes to `recent_emoji` when its change arrives.
+    reacting: StoredValue<std::collections::HashSet<String>>,
     /// The outbox, oldest first.
     pub pending: RwSignal<Vec<PendingSend>>,
     /// The session room's state (posting open or closed), once joined.
@@ -167,6 +174,9 @@ impl ChatFeed {
             states: RwSignal::new(HashMap::new()),
             reader: RwSignal::new(Reader::Member),
             cursor: RwSignal::new(None),
+            editing: RwSignal::new(None),
+            recent_emoji: RwSignal::new(Vec::new()),
+            reacting: StoredValue::new(Default::default()),
             pending: RwSignal::new(Vec::new()),
             room: RwSignal::new(None),
             has_more: RwSignal::new(false),
@@ -193,6 +203,7 @@ impl ChatFeed {
         self.messages.set(BTreeMap::new());
         self.states.set(HashMap::new());
         self.cursor.set(None);
+        self.editing.set(None);
         self.room.set(None);
         self.has_more.set(false);
         self.error.set(None);

@@ -54,6 +54,11 @@ pub fn CampaignPage() -> impl IntoView {
                 _ => Lane::InGame,
             });
             feed.select(shown.map(|s| s.channel_id()));
+            // GMs keep deleted text and earlier versions when changes arrive live, as their pages do.
+            feed.reader.set(match view.role {
+                Role::Gm => crate::domain::change::Reader::Gm,
+                _ => crate::domain::change::Reader::Member,
+            });
             viewer.set(Some(view.viewer_id.clone()));
             facts.set(Some(view.facts));
         }
