@@ -29,6 +29,7 @@ fn message_with(audience: Audience) -> Message {
         roll: None,
         client_message_id: None,
         change: None,
+        inline_rolls: Vec::new(),
     }
 }
 

@@ -189,6 +189,7 @@ pub fn apply(message: &mut Message, state: &mut State, change: &Message, reader:
                 message.body.clear();
                 message.mentions.clear();
                 message.roll = None;
+                message.inline_rolls.clear();
                 state.versions.clear();
                 state.reactions.clear();
                 state.pinned = None;

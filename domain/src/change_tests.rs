@@ -22,6 +22,7 @@ fn said(id: &str, sequence_id: i64, sender: &str, body: &str) -> Message {
         roll: None,
         client_message_id: None,
         change: None,
+        inline_rolls: Vec::new(),
     }
 }
 

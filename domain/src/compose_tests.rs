@@ -155,6 +155,7 @@ fn each_roll_reaches_exactly_its_audience() {
             roll: None,
             client_message_id: None,
             change: None,
+            inline_rolls: Vec::new(),
         };
         for ((viewer, role), expected) in viewers.iter().zip(sees) {
             let viewer = Viewer {

@@ -169,6 +169,7 @@ mod tests {
             roll: None,
             client_message_id: Some("k".into()),
             change: None,
+            inline_rolls: Vec::new(),
         }
     }
 

@@ -11,6 +11,7 @@
 //! - [`actor`], [`audience`], [`message`]: the message fact and its stored audience.
 //! - [`change`]: edits, deletes, reactions and pins as facts about a message, and the projection that applies
 //!   them.
+//! - [`markup`]: what a body's Markdown means (spoilers, links, mentions, inline rolls), drawn by every side.
 //! - [`visibility`]: who may see a message ([`visibility::can_see`]), the one rule.
 //! - [`policy`]: who speaks and who hears: hints plus the game authority's facts become the effective actor
 //!   and audience, or a typed refusal.
@@ -45,6 +46,7 @@ mod fixtures;
 pub mod frames;
 pub mod hints;
 pub mod ids;
+pub mod markup;
 pub mod mentions;
 pub mod message;
 pub mod notices;

@@ -100,6 +100,10 @@ pub struct Message {
     /// For a change: the message it changes and how.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<Change>,
+    /// The `[[dice]]` inline rolls of the body, rolled by the server when it was sent, in the order they appear
+    /// (`markup::inline_rolls`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inline_rolls: Vec<RollResult>,
 }
 
 impl Message {
@@ -133,6 +137,8 @@ pub struct NewMessage {
     pub client_message_id: Option<String>,
     /// For a change: the message it changes and how.
     pub change: Option<Change>,
+    /// The body's inline rolls, already thrown.
+    pub inline_rolls: Vec<RollResult>,
 }
 
 impl NewMessage {
@@ -152,6 +158,7 @@ impl NewMessage {
             roll: self.roll,
             client_message_id: self.client_message_id,
             change: self.change,
+            inline_rolls: self.inline_rolls,
         }
     }
 }

@@ -188,6 +188,7 @@ mod tests {
             roll: None,
             client_message_id: None,
             change: None,
+            inline_rolls: Vec::new(),
         };
         let viewer = Viewer {
             user_id: UserId::from("viewer"),

@@ -65,7 +65,7 @@ pub fn MessageActions(
     let picker_id = message.message_id.clone();
     view! {
         <div role="toolbar" aria-label="Message actions"
-            class="relative ml-2 flex gap-0.5 opacity-0 group-hover:opacity-100 focus-within:opacity-100">
+            class="absolute -top-3 right-2 z-10 flex gap-0.5 rounded-md border border-slate-700 bg-slate-900 px-1 opacity-0 shadow group-hover:opacity-100 focus-within:opacity-100">
             {(state.deleted.is_none()).then(|| view! {
                 <button data-testid="action-react" class="msg-action" aria-label="Add a reaction"
                     aria-expanded=move || picking.get().to_string() on:click=move |_| picking.update(|p| *p = !*p)>"☺ +"</button>

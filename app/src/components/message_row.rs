@@ -5,6 +5,7 @@
 
 use super::icon::Icon;
 use super::labels;
+use super::markup_view::Markup;
 use super::message_actions::{MessageActions, MessageEditor, Versions};
 use super::reactions::Reactions;
 use super::times;
@@ -41,7 +42,7 @@ pub fn MessageRow(
         })
     });
     let class = move || {
-        let base = "group rounded-md px-2 py-1";
+        let base = "group relative rounded-md px-2 py-1";
         match (mentioned.get(), private) {
             (true, _) => format!("{base} border-l-2 border-amber-400 bg-amber-950/30"),
             (false, true) => format!("{base} border-l-2 border-violet-500 bg-violet-950/30"),
@@ -57,13 +58,14 @@ pub fn MessageRow(
         (MessageKind::Roll, Some(roll)) => view! { <RollCard roll /> }.into_any(),
         (MessageKind::Emote, _) => view! {
             <div data-testid="body" class="whitespace-pre-wrap break-words italic text-slate-200">
-                {move || speaker.get().0}" "{message.body.clone()}
+                {move || speaker.get().0}" "
+                <Markup body=message.body.clone() mentions=message.mentions.clone() rolls=message.inline_rolls.clone() inline=true />
             </div>
         }
         .into_any(),
         (MessageKind::Narration, _) => view! {
             <div data-testid="body" class="whitespace-pre-wrap break-words border-l-2 border-slate-600 pl-2 italic text-slate-300">
-                {message.body.clone()}
+                <Markup body=message.body.clone() mentions=message.mentions.clone() rolls=message.inline_rolls.clone() />
             </div>
         }
         .into_any(),
@@ -71,7 +73,12 @@ pub fn MessageRow(
             <div data-testid="body" class="whitespace-pre-wrap break-words text-sm text-slate-400">{message.body.clone()}</div>
         }
         .into_any(),
-        _ => view! { <div data-testid="body" class="whitespace-pre-wrap break-words">{message.body.clone()}</div> }.into_any(),
+        _ => view! {
+            <div data-testid="body" class="whitespace-pre-wrap break-words">
+                <Markup body=message.body.clone() mentions=message.mentions.clone() rolls=message.inline_rolls.clone() />
+            </div>
+        }
+        .into_any(),
     };
     let id = message.message_id.clone();
     let editing = Memo::new(move |_| feed.editing.with(|e| e.as_ref() == Some(&id)));
@@ -144,9 +151,10 @@ pub fn MessageRow(
     }
 }
 
-/// Every die (dropped ones struck through) and the total.
+/// Every die (dropped ones struck through) and the total: a roll message's body, or (`nested`) the card of an
+/// inline roll.
 #[component]
-fn RollCard(roll: RollResult) -> impl IntoView {
+pub(crate) fn RollCard(roll: RollResult, #[prop(optional)] nested: bool) -> impl IntoView {
     let label = roll.label.clone();
     let terms = roll
         .terms
@@ -180,7 +188,7 @@ fn RollCard(roll: RollResult) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div data-testid="body" class="mt-1 rounded-md border border-slate-700 bg-slate-900 px-3 py-2">
+        <div data-testid=if nested { "roll-card" } else { "body" } class="mt-1 rounded-md border border-slate-700 bg-slate-900 px-3 py-2">
             <div class="text-xs text-slate-400">
                 <span data-testid="roll-notation">{roll.notation}</span>
                 {label.map(|l| view! { <span class="ml-2 text-slate-200">{l}</span> })}

@@ -8,6 +8,7 @@ pub mod connection;
 pub mod gm_tools;
 pub mod icon;
 pub mod labels;
+pub mod markup_view;
 pub mod message_actions;
 pub mod message_row;
 pub mod nav;

@@ -53,6 +53,7 @@ pub async fn backfill(pool: &Pool, channel: &ChannelId, sender: &UserSummary, co
                 roll: None,
                 client_message_id: None,
                 change: None,
+                inline_rolls: Vec::new(),
             })
             .collect();
         let rows: Vec<&Message> = messages.iter().collect();

@@ -15,12 +15,13 @@ use app::domain::campaign::Role;
 use app::domain::change::{self, Change, ChangeKind, Reader, State};
 use app::domain::frames::{ChangeTarget, ServerFrame};
 use app::domain::ids::{ChannelId, MessageId};
+use app::domain::markup;
 use app::domain::mentions;
 use app::domain::message::{Message, MessageKind, NewMessage};
 use app::domain::validate;
 use app::domain::views::UserSummary;
 use app::domain::visibility::{can_see, Viewer};
-use app::domain::Problem;
+use app::domain::{ErrorCode, Problem};
 use std::collections::{BTreeMap, HashMap};
 
 /// What a change frame asks for.
@@ -58,6 +59,13 @@ impl ChatService {
             ChangeKind::React | ChangeKind::Unreact => change::emoji(&request.text)?,
             ChangeKind::Edit => {
                 validate::body(&request.text)?;
+                if !markup::same_inline_rolls(&target.body, &request.text) {
+                    return Err(Problem::new(
+                        ErrorCode::NotEditable,
+                        "An edit cannot add, change or remove inline rolls: a roll is a fact of the game.",
+                        "Keep the [[dice]] as they were, or send a new message to roll again.",
+                    ));
+                }
                 request.text.trim_end().to_owned()
             }
             _ => String::new(),
@@ -87,6 +95,7 @@ impl ChatService {
                 target: target.message_id.clone(),
                 target_sender: target.sender_id.clone(),
             }),
+            inline_rolls: Vec::new(),
         };
         let again = self
             .shared_database

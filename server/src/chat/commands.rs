@@ -205,7 +205,13 @@ impl ChatService {
                         "Wait for the GM to start or resume the session.",
                     ));
                 }
-                let (message, companions) = self.message(user, &access, &request.channel_id, draft, &key);
+                // Inline rolls are thrown now, by the server, like a /roll; one that is not a roll refuses the send.
+                let inline = match draft.roll {
+                    None => app::domain::markup::inline_dice(&draft.body)?,
+                    Some(_) => Vec::new(),
+                };
+                let (mut message, companions) = self.message(user, &access, &request.channel_id, draft, &key);
+                message.inline_rolls = inline.iter().map(|dice| self.game.roll_dice(dice)).collect();
                 let again = self
                     .shared_database
                     .then(|| Box::new(Again::Send(user.clone(), request.clone())));
@@ -376,5 +382,6 @@ fn blank(
         roll: None,
         client_message_id: None,
         change: None,
+        inline_rolls: Vec::new(),
     }
 }

@@ -188,6 +188,14 @@ fn markdown(
                 let _ = writeln!(out, "{}", body.replace('\n', "  \n"));
             }
         }
+        if !message.inline_rolls.is_empty() {
+            let rolls: Vec<String> = message
+                .inline_rolls
+                .iter()
+                .map(super::export_markup::roll_summary)
+                .collect();
+            let _ = writeln!(out, "🎲 {}", rolls.join("; "));
+        }
         for version in state.map(|s| s.versions.as_slice()).unwrap_or_default() {
             let _ = writeln!(
                 out,
@@ -215,11 +223,12 @@ fn html(
          .roll{{background:#1f2937;border-radius:.5rem;padding:.5rem}}.die{{display:inline-block;min-width:1.5rem;\
          text-align:center;border:1px solid #6b7280;border-radius:.25rem;margin:0 .1rem}}\
          .die[data-kept=false]{{opacity:.5;text-decoration:line-through}}.total{{font-weight:bold}}\
-         </style></head><body>\n<h1>{t}</h1>\n<p class=\"meta\">Exported for {v} on {at}: only the messages {v} \
+         {style}</style></head><body>\n<h1>{t}</h1>\n<p class=\"meta\">Exported for {v} on {at}: only the messages {v} \
          may see.</p>\n",
         t = escape(title),
         v = escape(viewer),
-        at = utc_stamp(now)
+        at = utc_stamp(now),
+        style = super::export_markup::STYLE
     );
     for message in messages {
         let speaker = describe::speaker_line(&message.actor, message.sender_id.as_ref(), Some(facts));
@@ -247,8 +256,8 @@ fn html(
                 escape(&version.body)
             );
         }
-        match &message.roll {
-            Some(roll) if message.kind == MessageKind::Roll => {
+        match (message.kind, &message.roll) {
+            (MessageKind::Roll, Some(roll)) => {
                 let dice = roll_dice_html(roll);
                 let label = roll.label.as_deref().map(escape).unwrap_or_default();
                 let _ = write!(
@@ -258,9 +267,15 @@ fn html(
                     roll.total
                 );
             }
+            _ if message.body.is_empty() && state.is_some_and(|s| s.deleted.is_some()) => {
+                out.push_str("<p><em>(message deleted)</em></p>");
+            }
+            (MessageKind::Notification | MessageKind::System, _) => {
+                let _ = write!(out, "<p>{}</p>", escape(&message.body).replace('\n', "<br>"));
+            }
             _ => {
-                let body = body_or_marker(message, state);
-                let _ = write!(out, "<p>{}</p>", escape(&body).replace('\n', "<br>"));
+                let body = super::export_markup::html(&message.body, &message.mentions, &message.inline_rolls, escape);
+                let _ = write!(out, "<div class=\"body\">{body}</div>");
             }
         }
         out.push_str("</article>\n");

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 macro_rules! columns {
     () => {
         "channel_id, sequence_id, id, sent_at, kind, actor_kind, actor_id, actor_label, sender_id, body, mentions,
-         audience_scope, audience_targets, audience_gms, audience_blind, roll, client_message_id, change"
+         audience_scope, audience_targets, audience_gms, audience_blind, roll, client_message_id, change, inline_rolls"
     };
 }
 
@@ -37,6 +37,7 @@ pub struct Row {
     roll: Option<String>,
     client_message_id: Option<String>,
     change: Option<String>,
+    inline_rolls: Option<String>,
 }
 
 impl Row {
@@ -72,6 +73,10 @@ impl Row {
                     Some(raw) => Some(serde_json::from_str(&raw).ok()?),
                     None => None,
                 },
+                inline_rolls: match self.inline_rolls {
+                    Some(raw) => serde_json::from_str(&raw).ok()?,
+                    None => Vec::new(),
+                },
             })
         })();
         if parsed.is_none() {
@@ -84,10 +89,10 @@ impl Row {
 /// The columns an insert writes, in [`bind_row`] order.
 const INSERT_COLUMNS: &str = "channel_id, sequence_id, id, sent_at, kind, actor_kind, actor_id, actor_label, sender_id,
     body, mentions, audience_scope, audience_targets, audience_gms, audience_blind, roll, client_message_id,
-    target_id, change";
+    target_id, change, inline_rolls";
 /// Parameters of one inserted row.
-const ROW_WIDTH: usize = 19;
-/// Rows per multi-row insert (19 parameters each, far below SQLite's limit of 32,766).
+const ROW_WIDTH: usize = 20;
+/// Rows per multi-row insert (20 parameters each, far below SQLite's limit of 32,766).
 const INSERT_CHUNK: usize = 64;
 
 type Insert<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
@@ -117,6 +122,11 @@ fn bind_row<'q>(query: Insert<'q>, message: &'q Message) -> Insert<'q> {
                 .change
                 .as_ref()
                 .and_then(|change| serde_json::to_string(change).ok()),
+        )
+        .bind(
+            (!message.inline_rolls.is_empty())
+                .then(|| serde_json::to_string(&message.inline_rolls).ok())
+                .flatten(),
         )
 }
 

@@ -19,6 +19,7 @@ mod changes;
 mod commands;
 mod counters;
 mod export;
+mod export_markup;
 pub mod hub;
 mod journal;
 mod notices;

@@ -63,6 +63,7 @@ async fn post_pending(pool: &Pool, game: &dyn GameAuthority, writer: &WriterHand
                 roll: None,
                 client_message_id: Some(format!("game-event:{}:{position}", item.event_id)),
                 change: None,
+                inline_rolls: Vec::new(),
             };
             writer.submit_notice(message).await?;
         }

@@ -100,6 +100,7 @@ mod tests {
             roll: None,
             client_message_id: None,
             change: None,
+            inline_rolls: Vec::new(),
         };
         (message, Frame::from(format!("{sequence}")))
     }

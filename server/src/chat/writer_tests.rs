@@ -18,6 +18,7 @@ fn draft_message(n: usize) -> NewMessage {
         roll: None,
         client_message_id: Some(format!("key-{n}")),
         change: None,
+        inline_rolls: Vec::new(),
     }
 }
 

@@ -176,6 +176,7 @@ pub const TABLES: &[Table] = &[
             ("roll", Text),
             ("target_id", Text),
             ("change", Text),
+            ("inline_rolls", Text),
         ],
         order_by: "channel_id, sequence_id",
     },

@@ -20,6 +20,7 @@ mod history_paging;
 mod http_surface;
 mod lanes;
 mod lookalike_names;
+mod markup_socket;
 mod message_changes;
 mod message_layout_migration;
 mod notices;
