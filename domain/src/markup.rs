@@ -1,14 +1,17 @@
 //! Message markup: what a body's Markdown means, as a tree of our own that the timeline, the composer's preview
 //! and the exports draw, so all of them agree and none ever hands raw HTML to a browser.
 //!
-//! Parsing is pulldown-cmark's (CommonMark with strikethrough); on top of it: `||spoilers||`, bare `http(s)`
-//! links, `@mentions` (the resolved ones the message carries) and `[[1d20+5]]` inline rolls. Raw HTML in a body
-//! stays text, images become links, and a link whose target is not `http(s)` is its text alone.
+//! Lines and emphasis are read by minimad (a small maintained Markdown parser: `**bold**`, `*italic*`,
+//! `~~struck~~`, `` `code` ``, fenced code, `> quotes`, lists and headings); on top of it: `||spoilers||`, bare
+//! `http(s)` links, `@mentions` (the resolved ones the message carries) and `[[1d20+5]]` inline rolls. There is
+//! no HTML and no `[text](target)` syntax: raw HTML and link syntax stay text, so only an address typed in the
+//! open becomes a link, and only an `http(s)` one. (pulldown-cmark read CommonMark fully, but added 72 KB
+//! gzipped to the browser bundle; minimad adds about 3 KB. BENCHMARKS.md, "Browser".)
 
 use super::dice::{self, DiceExpr};
 use super::error::{ErrorCode, Problem};
 use super::message::Mention;
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, TextMergeStream};
+use minimad::{CompositeStyle, Compound, Line};
 
 /// A run of inline text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,26 +57,61 @@ pub fn safe_href(href: &str) -> bool {
 
 /// The blocks of `body`. `mentions` are the message's resolved mentions; `rolls` how many inline rolls it holds.
 pub fn parse(body: &str, mentions: &[Mention], rolls: usize) -> Vec<Block> {
-    let mut builder = Builder::new(mentions, rolls);
-    for event in TextMergeStream::new(Parser::new_ext(body, Options::ENABLE_STRIKETHROUGH)) {
-        builder.event(event);
-    }
-    builder.finish()
-}
-
-/// Where inline rolls stand in `body`: the text inside each `[[...]]` outside code, in order. The server rolls
-/// each; the timeline shows them where `parse` finds them, in the same order.
-pub fn inline_rolls(body: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for event in TextMergeStream::new(Parser::new_ext(body, Options::ENABLE_STRIKETHROUGH)) {
-        if let Event::Text(text) = event {
-            let mut rest: &str = &text;
-            while let Some((_, dice, after)) = next_roll(rest) {
-                found.push(dice.to_owned());
-                rest = after;
+    let source: Vec<&str> = body.lines().collect();
+    let text = minimad::parse_text(body, minimad::Options::default().keep_code_fences(true));
+    let mut reader = Reader::new(mentions, rolls);
+    for (index, line) in text.lines.iter().enumerate() {
+        match line {
+            Line::CodeFence(_) => reader.fence(),
+            Line::Normal(composite) if composite.style == CompositeStyle::Code || reader.code.is_some() => {
+                let raw = source.get(index).copied().unwrap_or_default();
+                let code: String = match reader.code.is_some() {
+                    true => raw.to_owned(),
+                    false => composite.compounds.iter().map(|c| c.src).collect(),
+                };
+                reader.code.get_or_insert_with(Vec::new).push(code);
+            }
+            Line::Normal(composite) if composite.compounds.iter().all(|c| c.src.trim().is_empty()) => {
+                reader.end_block();
+            }
+            Line::Normal(composite) => {
+                let quote = composite.style == CompositeStyle::Quote;
+                reader.line(quote, &composite.style, &composite.compounds);
+            }
+            // Tables and rules are not chat: the line reads as typed.
+            Line::TableRow(_) | Line::TableRule(_) | Line::HorizontalRule => {
+                let raw = source.get(index).copied().unwrap_or_default();
+                reader.line(false, &CompositeStyle::Paragraph, &[Compound::raw_str(raw)]);
             }
         }
     }
+    reader.finish()
+}
+
+/// Where inline rolls stand in `body`: the text inside each `[[...]]` outside code, in the order `parse` finds
+/// them. The server rolls each; the timeline shows them in the same places.
+pub fn inline_rolls(body: &str) -> Vec<String> {
+    fn collect(spans: &[Span], found: &mut Vec<String>) {
+        for span in spans {
+            match span {
+                Span::Roll { text, .. } => found.push(text.clone()),
+                Span::Strong(c) | Span::Emphasis(c) | Span::Strike(c) | Span::Spoiler(c) => collect(c, found),
+                Span::Link { children, .. } => collect(children, found),
+                _ => {}
+            }
+        }
+    }
+    fn blocks(all: &[Block], found: &mut Vec<String>) {
+        for block in all {
+            match block {
+                Block::Paragraph(spans) => collect(spans, found),
+                Block::Quote(inner) => blocks(inner, found),
+                Block::CodeBlock(_) => {}
+            }
+        }
+    }
+    let mut found = Vec::new();
+    blocks(&parse(body, &[], usize::MAX), &mut found);
     found
 }
 
@@ -131,208 +169,164 @@ fn next_roll(text: &str) -> Option<(usize, &str, &str)> {
     None
 }
 
-/// Builds the tree from pulldown-cmark's events.
-struct Builder<'m> {
+/// Builds the tree from minimad's lines.
+struct Reader<'m> {
     mentions: &'m [Mention],
     rolls: usize,
     rolls_seen: usize,
-    blocks: Vec<Vec<Block>>,
-    /// Open inline containers, innermost last: the spans gathered so far and how to close them.
-    spans: Vec<(Open, Vec<Span>)>,
-    code: Option<String>,
+    blocks: Vec<Block>,
+    /// The paragraph being read, and whether it is a quote.
+    paragraph: Vec<Span>,
+    quote: bool,
+    /// Spans inside an open `||` spoiler.
+    spoiler: Option<Vec<Span>>,
+    /// Lines of an open code block.
+    code: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone)]
-enum Open {
-    Block,
-    Strong,
-    Emphasis,
-    Strike,
-    Spoiler,
-    Link(Option<String>),
-}
-
-impl<'m> Builder<'m> {
+impl<'m> Reader<'m> {
     fn new(mentions: &'m [Mention], rolls: usize) -> Self {
         Self {
             mentions,
             rolls,
             rolls_seen: 0,
-            blocks: vec![Vec::new()],
-            spans: Vec::new(),
+            blocks: Vec::new(),
+            paragraph: Vec::new(),
+            quote: false,
+            spoiler: None,
             code: None,
         }
     }
 
+    /// Where spans go now: into the open spoiler, or the paragraph.
     fn push(&mut self, span: Span) {
-        if self.spans.is_empty() {
-            self.spans.push((Open::Block, Vec::new()));
-        }
-        if let Some((_, spans)) = self.spans.last_mut() {
-            spans.push(span);
+        match self.spoiler.as_mut() {
+            Some(spoiler) => spoiler.push(span),
+            None => self.paragraph.push(span),
         }
     }
 
-    fn open(&mut self, open: Open) {
-        if self.spans.is_empty() {
-            self.spans.push((Open::Block, Vec::new()));
-        }
-        self.spans.push((open, Vec::new()));
-    }
-
-    /// Closes the innermost container of the kind `matches` accepts (and any left open inside it).
-    fn close(&mut self, matches: impl Fn(&Open) -> bool) {
-        while let Some((open, children)) = self.spans.pop() {
-            let done = matches(&open);
-            let span = match open {
-                Open::Block => {
-                    self.spans.push((Open::Block, children));
-                    return;
-                }
-                Open::Strong => Span::Strong(children),
-                Open::Emphasis => Span::Emphasis(children),
-                Open::Strike => Span::Strike(children),
-                Open::Spoiler => Span::Spoiler(children),
-                Open::Link(Some(href)) => Span::Link { href, children },
-                Open::Link(None) => {
-                    for child in children {
-                        self.push(child);
-                    }
-                    if done {
-                        return;
-                    }
-                    continue;
-                }
-            };
-            self.push(span);
-            if done {
-                return;
+    /// A code fence opens or closes a code block.
+    fn fence(&mut self) {
+        match self.code.take() {
+            Some(lines) => self.blocks.push(Block::CodeBlock(lines.join("\n"))),
+            None => {
+                self.end_block();
+                self.code = Some(Vec::new());
             }
         }
     }
 
-    /// Ends the current paragraph, if it has anything.
-    fn end_paragraph(&mut self) {
-        self.close(|_| false);
-        if let Some((_, spans)) = self.spans.pop() {
-            if !spans.is_empty() {
-                self.blocks
-                    .last_mut()
-                    .expect("a block list")
-                    .push(Block::Paragraph(spans));
-            }
+    /// Ends the paragraph (or quote) being read; an unclosed spoiler's marks read as typed.
+    fn end_block(&mut self) {
+        if let Some(open) = self.spoiler.take() {
+            self.paragraph.push(Span::Text("||".into()));
+            self.paragraph.extend(open);
         }
+        if let Some(lines) = self.code.take() {
+            self.blocks.push(Block::CodeBlock(lines.join("\n")));
+        }
+        if self.paragraph.is_empty() {
+            return;
+        }
+        let paragraph = Block::Paragraph(std::mem::take(&mut self.paragraph));
+        self.blocks.push(match self.quote {
+            true => Block::Quote(vec![paragraph]),
+            false => paragraph,
+        });
     }
 
-    fn event(&mut self, event: Event) {
-        match event {
-            Event::Start(Tag::BlockQuote(_)) => {
-                self.end_paragraph();
-                self.blocks.push(Vec::new());
-            }
-            Event::End(TagEnd::BlockQuote(_)) => {
-                self.end_paragraph();
-                let inner = self.blocks.pop().unwrap_or_default();
-                self.blocks.last_mut().expect("a block list").push(Block::Quote(inner));
-            }
-            Event::Start(Tag::CodeBlock(_)) => {
-                self.end_paragraph();
-                self.code = Some(String::new());
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                let code = self.code.take().unwrap_or_default();
-                let code = code.strip_suffix('\n').unwrap_or(&code).to_owned();
-                self.blocks
-                    .last_mut()
-                    .expect("a block list")
-                    .push(Block::CodeBlock(code));
-            }
-            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::Item) => self.end_paragraph(),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => self.end_paragraph(),
-            Event::Start(Tag::Strong) => self.open(Open::Strong),
-            Event::End(TagEnd::Strong) => self.close(|o| matches!(o, Open::Strong)),
-            Event::Start(Tag::Emphasis) => self.open(Open::Emphasis),
-            Event::End(TagEnd::Emphasis) => self.close(|o| matches!(o, Open::Emphasis)),
-            Event::Start(Tag::Strikethrough) => self.open(Open::Strike),
-            Event::End(TagEnd::Strikethrough) => self.close(|o| matches!(o, Open::Strike)),
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                let href = safe_href(&dest_url).then(|| dest_url.trim().to_string());
-                self.open(Open::Link(href));
-            }
-            Event::End(TagEnd::Link | TagEnd::Image) => self.close(|o| matches!(o, Open::Link(_))),
-            Event::Text(text) => match self.code.as_mut() {
-                Some(code) => code.push_str(&text),
-                None => self.text(&text),
-            },
-            Event::Code(code) => self.push(Span::Code(code.to_string())),
-            Event::Html(html) | Event::InlineHtml(html) => match self.code.as_mut() {
-                Some(code) => code.push_str(&html),
-                None => self.push(Span::Text(html.to_string())),
-            },
-            Event::SoftBreak | Event::HardBreak => self.push(Span::Break),
-            Event::Rule => self.push(Span::Text("———".into())),
+    /// One line of a paragraph or quote: a line break joins it to the one before.
+    fn line(&mut self, quote: bool, style: &CompositeStyle, compounds: &[Compound]) {
+        if quote != self.quote {
+            self.end_block();
+            self.quote = quote;
+        }
+        if !self.paragraph.is_empty() || self.spoiler.as_ref().is_some_and(|s| !s.is_empty()) {
+            self.push(Span::Break);
+        }
+        match style {
+            CompositeStyle::ListItem(_) => self.push(Span::Text("• ".into())),
+            CompositeStyle::OrderedListItem { index, .. } => self.push(Span::Text(format!("{index}. "))),
             _ => {}
         }
-    }
-
-    /// Plain text, with spoiler marks, inline rolls, mentions and bare links picked out.
-    fn text(&mut self, text: &str) {
-        let mut rest = text;
-        while !rest.is_empty() {
-            let spoiler = rest.find("||");
-            let roll = next_roll(rest).map(|(start, ..)| start);
-            match (spoiler, roll) {
-                (Some(s), r) if r.is_none_or(|r| s < r) => {
-                    self.words(&rest[..s]);
-                    if self.spans.iter().any(|(o, _)| matches!(o, Open::Spoiler)) {
-                        self.close(|o| matches!(o, Open::Spoiler));
-                    } else {
-                        self.open(Open::Spoiler);
+        let header = matches!(style, CompositeStyle::Header(_));
+        for compound in compounds {
+            if compound.code {
+                for span in styled(compound, vec![Span::Code(compound.src.to_owned())], header) {
+                    self.push(span);
+                }
+                continue;
+            }
+            let mut rest = compound.src;
+            loop {
+                let (part, after) = match rest.find("||") {
+                    Some(at) => (&rest[..at], Some(&rest[at + 2..])),
+                    None => (rest, None),
+                };
+                if !part.is_empty() {
+                    let inner = self.text(part);
+                    for span in styled(compound, inner, header) {
+                        self.push(span);
                     }
-                    rest = &rest[s + 2..];
                 }
-                (_, Some(r)) => {
-                    self.words(&rest[..r]);
-                    let (_, dice, after) = next_roll(&rest[r..]).expect("found above");
-                    if self.rolls_seen < self.rolls {
-                        self.push(Span::Roll {
-                            index: self.rolls_seen,
-                            text: dice.to_owned(),
-                        });
-                        self.rolls_seen += 1;
-                    } else {
-                        self.push(Span::Text(format!("[[{dice}]]")));
-                    }
-                    rest = after;
+                let Some(after) = after else { break };
+                match self.spoiler.take() {
+                    Some(hidden) => self.paragraph.push(Span::Spoiler(hidden)),
+                    None => self.spoiler = Some(Vec::new()),
                 }
-                _ => {
-                    self.words(rest);
-                    rest = "";
-                }
+                rest = after;
             }
         }
+    }
+
+    /// Plain text with inline rolls, mentions and bare links picked out.
+    fn text(&mut self, text: &str) -> Vec<Span> {
+        let mut spans = Vec::new();
+        let mut rest = text;
+        while let Some((start, dice, after)) = next_roll(rest) {
+            spans.extend(self.words(&rest[..start]));
+            if self.rolls_seen < self.rolls {
+                spans.push(Span::Roll {
+                    index: self.rolls_seen,
+                    text: dice.to_owned(),
+                });
+                self.rolls_seen += 1;
+            } else {
+                spans.push(Span::Text(format!("[[{dice}]]")));
+            }
+            rest = after;
+        }
+        spans.extend(self.words(rest));
+        spans
     }
 
     /// Text with `@mentions` and bare `http(s)` links made into spans.
-    fn words(&mut self, text: &str) {
+    fn words(&self, text: &str) -> Vec<Span> {
+        let mut spans = Vec::new();
         let mut plain = String::new();
         let mut rest = text;
         while let Some(c) = rest.chars().next() {
             let boundary = !plain.chars().last().is_some_and(char::is_alphanumeric);
             let mention = (c == '@' && boundary).then(|| self.mention_at(&rest[1..])).flatten();
             if let Some((index, len)) = mention {
-                self.flush(&mut plain);
-                self.push(Span::Mention(index));
+                flush(&mut spans, &mut plain);
+                spans.push(Span::Mention(index));
                 rest = &rest[1 + len..];
                 continue;
             }
             let lower = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
             if boundary && (lower.starts_with("https://") || lower.starts_with("http://")) {
                 let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-                let url = rest[..end].trim_end_matches(['.', ',', ')', '!', '?', ';', ':', '\'', '"']);
+                // Trailing punctuation ends the sentence, not the address; a ")" only when it closes nothing.
+                let closing = ['.', ',', '!', '?', ';', ':', '\'', '"'];
+                let mut url = rest[..end].trim_end_matches(closing);
+                while url.ends_with(')') && url.matches('(').count() < url.matches(')').count() {
+                    url = url[..url.len() - 1].trim_end_matches(closing);
+                }
                 if safe_href(url) {
-                    self.flush(&mut plain);
-                    self.push(Span::Link {
+                    flush(&mut spans, &mut plain);
+                    spans.push(Span::Link {
                         href: url.to_owned(),
                         children: vec![Span::Text(url.to_owned())],
                     });
@@ -343,13 +337,8 @@ impl<'m> Builder<'m> {
             plain.push(c);
             rest = &rest[c.len_utf8()..];
         }
-        self.flush(&mut plain);
-    }
-
-    fn flush(&mut self, plain: &mut String) {
-        if !plain.is_empty() {
-            self.push(Span::Text(std::mem::take(plain)));
-        }
+        flush(&mut spans, &mut plain);
+        spans
     }
 
     /// The mention whose label (or `"label"`) starts `after`, longest first: its index and the length used.
@@ -376,13 +365,31 @@ impl<'m> Builder<'m> {
     }
 
     fn finish(mut self) -> Vec<Block> {
-        self.end_paragraph();
-        while self.blocks.len() > 1 {
-            let inner = self.blocks.pop().unwrap_or_default();
-            self.blocks.last_mut().expect("a block list").push(Block::Quote(inner));
-        }
-        self.blocks.pop().unwrap_or_default()
+        self.end_block();
+        self.blocks
     }
+}
+
+/// Moves the plain text gathered so far into `spans`.
+fn flush(spans: &mut Vec<Span>, plain: &mut String) {
+    if !plain.is_empty() {
+        spans.push(Span::Text(std::mem::take(plain)));
+    }
+}
+
+/// `inner` wrapped in the styles of its compound (a heading's words read bold).
+fn styled(compound: &Compound, inner: Vec<Span>, header: bool) -> Vec<Span> {
+    let mut spans = inner;
+    if compound.strikeout {
+        spans = vec![Span::Strike(spans)];
+    }
+    if compound.italic {
+        spans = vec![Span::Emphasis(spans)];
+    }
+    if compound.bold || header {
+        spans = vec![Span::Strong(spans)];
+    }
+    spans
 }
 
 #[cfg(test)]

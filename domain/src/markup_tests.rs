@@ -53,13 +53,25 @@ fn only_http_links_are_links() {
             text("."),
         ]
     );
-    assert_eq!(one("[x](javascript:alert(1))"), vec![text("x")]);
-    assert_eq!(one("[x](data:text/html,hi)"), vec![text("x")]);
+    // Link syntax is not read: it stays text, and only an address typed in the open becomes a link.
+    assert_eq!(one("[x](javascript:alert(1))"), vec![text("[x](javascript:alert(1))")]);
+    assert_eq!(one("[x](data:text/html,hi)"), vec![text("[x](data:text/html,hi)")]);
     assert_eq!(
-        one("![map](http://evil/track.png)")[0],
+        one("![map](http://evil/track.png)"),
+        vec![
+            text("![map]("),
+            Span::Link {
+                href: "http://evil/track.png".into(),
+                children: vec![text("http://evil/track.png")]
+            },
+            text(")"),
+        ]
+    );
+    assert_eq!(
+        one("(see https://en.wikipedia.org/wiki/Owl_bear_(monster)) *wow*")[1],
         Span::Link {
-            href: "http://evil/track.png".into(),
-            children: vec![text("map")]
+            href: "https://en.wikipedia.org/wiki/Owl_bear_(monster)".into(),
+            children: vec![text("https://en.wikipedia.org/wiki/Owl_bear_(monster)")]
         }
     );
     assert!(!safe_href("javascript:alert(1)") && !safe_href("https://") && safe_href("HTTPS://x.org"));

@@ -82,7 +82,7 @@ async fn the_html_export_draws_markup_and_runs_nothing() {
     assert!(html.contains("<strong>bold</strong>"));
     assert!(html.contains("<span class=\"spoiler\" tabindex=\"0\">the twist</span>"));
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;") && !html.contains("<img"));
-    assert!(!html.contains("javascript:"));
+    assert!(!html.contains("href=\"javascript") && html.contains("[x](javascript:alert(2))"));
     assert!(html.contains("<a href=\"https://example.org\" rel=\"noopener noreferrer nofollow\">"));
     assert!(html.contains("class=\"inline-roll\""));
 }
