@@ -19,8 +19,10 @@ cargo clippy -p domain -p app -p server -p bench --features app/ssr --all-target
 step "clippy: browser build (hydrate, wasm32)"
 cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
-step "unit and integration tests (audience property test: ${PROPTEST_CASES:-10000} cases)"
-PROPTEST_CASES="${PROPTEST_CASES:-10000}" cargo test -p domain -p app -p server -p bench --features app/ssr
+# Each audience property case also runs random edits, deletes, reactions and pins and checks every surface
+# (issue 16): 6,000 of them take about as long as 10,000 without did (about 10 minutes), keeping CI under 30.
+step "unit and integration tests (audience property test: ${PROPTEST_CASES:-6000} cases)"
+PROPTEST_CASES="${PROPTEST_CASES:-6000}" cargo test -p domain -p app -p server -p bench --features app/ssr
 
 step "the integration suite again, on Postgres with every instance on a Redis bus (throwaway servers; audience property test: ${PROPTEST_CASES_POSTGRES:-1000} cases)"
 . scripts/postgres.sh

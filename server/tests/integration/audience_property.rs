@@ -2,7 +2,7 @@
 //! store, the hub's fan-out, replay after a reconnect, and history. Every delivered frame and every history
 //! row must satisfy `can_see`, everything a viewer may see must reach them, and the audience invariants must
 //! hold on their own terms (not only through `can_see`); then random changes to the messages (`changes`).
-//! `PROPTEST_CASES` sets the number of cases (10,000 in CI).
+//! `PROPTEST_CASES` sets the number of cases (6,000 in CI: each case now also changes messages).
 //! In the Postgres pass with its Redis, the members listen on a second instance: every frame they get crossed
 //! the bus and was filtered there.
 
