@@ -165,6 +165,8 @@ pub fn prepare(
 }
 
 fn speech(kind: MessageKind, decision: Decision, text: String, facts: &TableFacts) -> Result<Intent, Problem> {
+    // A `[[...]]` that is no roll is refused here, so the composer's preview says so before the send.
+    crate::markup::inline_dice(&text)?;
     let mentions = mentions::resolve(&text, facts)?;
     Ok(Intent::Post(Draft {
         kind,

@@ -256,6 +256,20 @@ fn commands_shape_what_is_stored() {
         "hi @zed",
     );
     assert_eq!(unknown.unwrap_err().code, ErrorCode::UnknownMention);
+    assert!(gm("/me swings [[1d20+5]]").body.contains("[[1d20+5]]"));
+    let not_a_roll = prepare(
+        &user("gm"),
+        Lane::InGame,
+        &facts,
+        &ModeHint::Participant,
+        &AudienceHint::All,
+        "I cast [[fireball]]",
+    );
+    assert_eq!(
+        not_a_roll.unwrap_err().code,
+        ErrorCode::BadArguments,
+        "refused before the send"
+    );
     let stranger = prepare(
         &user("zed"),
         Lane::InGame,

@@ -40,7 +40,9 @@ test("an inline roll is thrown by the server and shows its card on hover", async
   // Alice sees the same result: it was rolled once, on the server.
   await expect(alice.getByTestId("message").last().getByTestId("inline-roll-total")).toHaveText(String(total));
   // Something that is not a roll is refused and the text stays.
-  await say(alice, "I cast [[fireball]]");
+  await alice.getByTestId("composer-input").fill("I cast [[fireball]]");
+  await expect(alice.getByTestId("composer-preview")).toContainText("[[fireball]] is not a roll");
+  await alice.getByTestId("composer-input").press("Enter");
   await expect(alice.getByTestId("composer-error")).toContainText("[[fireball]] is not a roll");
   await expect(alice.getByTestId("composer-input")).toHaveValue("I cast [[fireball]]");
 });

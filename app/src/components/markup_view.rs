@@ -62,7 +62,9 @@ fn spans_view(spans: Vec<Span>, context: &Context) -> AnyView {
 fn span_view(span: Span, context: &Context) -> AnyView {
     match span {
         Span::Text(text) => text.into_any(),
-        Span::Break => view! { <br /> }.into_any(),
+        // A line break inside a paragraph is the newline as typed: bodies keep their whitespace (pre-wrap), and
+        // the text reads the same to a copy, a screen reader or a test as it was written.
+        Span::Break => "\n".into_any(),
         Span::Strong(children) => view! { <strong>{spans_view(children, context)}</strong> }.into_any(),
         Span::Emphasis(children) => view! { <em>{spans_view(children, context)}</em> }.into_any(),
         Span::Strike(children) => view! { <s>{spans_view(children, context)}</s> }.into_any(),

@@ -5,6 +5,7 @@
 //! task exists only in the browser (`socket`, built with `hydrate`).
 
 mod changes;
+mod outbox;
 #[cfg(test)]
 mod outbox_tests;
 #[cfg(feature = "hydrate")]
@@ -18,6 +19,7 @@ use crate::domain::message::Message;
 use crate::domain::validate::HISTORY_PAGE_DEFAULT;
 use crate::domain::{ErrorCode, Problem};
 use leptos::prelude::*;
+pub use outbox::{Drafts, PendingSend};
 use std::collections::{BTreeMap, HashMap};
 
 /// What the connection indicator shows (`data-state` of the `connection` test hook).
@@ -42,47 +44,6 @@ impl ConnectionState {
             Self::Live => "live",
             Self::Offline => "offline",
             Self::LoggedOut => "logged_out",
-        }
-    }
-}
-
-/// Unsent text per channel for the whole app, provided by [`crate::App`] above the router: moving between a
-/// session room and a table channel rebuilds the campaign page, and a draft must outlive that.
-#[derive(Clone, Copy)]
-pub struct Drafts(pub StoredValue<HashMap<ChannelId, String>>);
-
-impl Default for Drafts {
-    fn default() -> Self {
-        Self(StoredValue::new(HashMap::new()))
-    }
-}
-
-/// A message the user sent that the server has not acknowledged yet.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PendingSend {
-    /// The idempotency key; resending with it never creates a second message.
-    pub client_message_id: String,
-    /// The channel it goes to.
-    pub channel_id: ChannelId,
-    /// The text.
-    pub body: String,
-    /// What the sender asked for; a resend asks for the same.
-    pub hints: SendHints,
-    /// How often the server pushed this send back so far: each retry waits twice as long as the last.
-    pub refusals: u32,
-    /// Sent and not answered yet (or refused and waiting to go again): while one is, later sends wait behind
-    /// it, so the server takes them in the order they were written and a refusal never lets a later one pass.
-    pub on_wire: bool,
-}
-
-impl PendingSend {
-    /// The `chat.send` frame for this send (the first time and every retry alike).
-    pub fn frame(&self) -> ClientFrame {
-        ClientFrame::Send {
-            channel_id: self.channel_id.clone(),
-            client_message_id: self.client_message_id.clone(),
-            body: self.body.clone(),
-            hints: self.hints.clone(),
         }
     }
 }

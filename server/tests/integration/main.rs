@@ -22,6 +22,7 @@ mod lanes;
 mod lookalike_names;
 mod markup_socket;
 mod message_changes;
+mod message_changes_later;
 mod message_layout_migration;
 mod notices;
 mod off_game_channels;
