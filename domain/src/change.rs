@@ -126,6 +126,12 @@ impl State {
     pub fn is_untouched(&self) -> bool {
         *self == Self::default()
     }
+
+    /// Whether `message` (projected with this state) was deleted and its text withheld from the reader: what
+    /// every surface shows as "message deleted" instead of a body. A GM's projection keeps the text.
+    pub fn withholds(&self, message: &Message) -> bool {
+        self.deleted.is_some() && message.body.is_empty() && message.roll.is_none()
+    }
 }
 
 /// Who reads a projection. GMs review what was said: they keep deleted text and every earlier version.

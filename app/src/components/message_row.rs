@@ -49,7 +49,7 @@ pub fn MessageRow(
             (false, false) => format!("{base} hover:bg-slate-900"),
         }
     };
-    let deleted_for_reader = state.deleted.is_some() && message.body.is_empty() && message.roll.is_none();
+    let deleted_for_reader = state.withholds(&message);
     let body = match (message.kind, message.roll.clone()) {
         _ if deleted_for_reader => view! {
             <div data-testid="body" class="italic text-slate-500">"Message deleted"</div>

@@ -22,7 +22,7 @@ use app::domain::validate;
 use app::domain::views::UserSummary;
 use app::domain::visibility::{can_see, Viewer};
 use app::domain::{ErrorCode, Problem};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// What a change frame asks for.
 #[derive(Debug, Clone)]
@@ -174,25 +174,26 @@ impl ChatService {
     ) -> Result<Vec<ServerFrame>, Problem> {
         let visible: Vec<Message> = rows.into_iter().filter(|m| can_see(viewer, m)).collect();
         let (said, changes): (Vec<Message>, Vec<Message>) = visible.into_iter().partition(|m| !m.is_change());
-        // Changed messages outside this read, each at its last change here.
-        let mut earlier: Vec<(i64, MessageId)> = Vec::new();
-        for change in changes.iter().rev() {
-            let Some(what) = &change.change else { continue };
-            let here = said.iter().any(|m| m.message_id == what.target);
-            if !here && !earlier.iter().any(|(_, id)| *id == what.target) {
-                earlier.push((change.sequence_id, what.target.clone()));
+        // Changed messages outside this read, each at its last change here, read in one query.
+        let here: HashSet<&MessageId> = said.iter().map(|m| &m.message_id).collect();
+        let mut earlier: HashMap<MessageId, i64> = HashMap::new();
+        for change in &changes {
+            if let Some(what) = change.change.as_ref().filter(|what| !here.contains(&what.target)) {
+                earlier.insert(what.target.clone(), change.sequence_id);
             }
         }
+        let ids: Vec<&MessageId> = earlier.keys().collect();
         let mut conn = self.pool.acquire().await.or_internal()?;
-        let mut targets = Vec::with_capacity(earlier.len());
-        for (at, id) in earlier {
-            if let Some(target) = journal::by_id(&mut conn, channel, &id).await.or_internal()? {
-                targets.push((at, target));
-            }
-        }
+        let targets = journal::by_ids(&mut conn, channel, &ids).await.or_internal()?;
         drop(conn);
         let mut positioned: Vec<(i64, Message)> = said.into_iter().map(|m| (m.sequence_id, m)).collect();
-        positioned.extend(targets);
+        // A change is visible exactly when its message is; the message is checked again all the same.
+        positioned.extend(
+            targets
+                .into_iter()
+                .filter(|m| can_see(viewer, m))
+                .filter_map(|m| Some((*earlier.get(&m.message_id)?, m))),
+        );
         positioned.sort_by_key(|(at, _)| *at);
         let messages: Vec<Message> = positioned.into_iter().map(|(_, message)| message).collect();
         let (messages, mut states) = self.as_now(viewer, channel, messages).await?;

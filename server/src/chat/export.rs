@@ -148,9 +148,9 @@ fn notes(state: &State, facts: &TableFacts) -> String {
 
 /// A message's body in an export: a member's copy of a deleted message has none.
 fn body_or_marker(message: &Message, state: Option<&State>) -> String {
-    match state.and_then(|s| s.deleted.as_ref()) {
-        Some(_) if message.body.is_empty() => "(message deleted)".to_owned(),
-        _ => message.body.clone(),
+    match state.is_some_and(|s| s.withholds(message)) {
+        true => "(message deleted)".to_owned(),
+        false => message.body.clone(),
     }
 }
 
@@ -267,8 +267,8 @@ fn html(
                     roll.total
                 );
             }
-            _ if message.body.is_empty() && state.is_some_and(|s| s.deleted.is_some()) => {
-                out.push_str("<p><em>(message deleted)</em></p>");
+            _ if state.is_some_and(|s| s.withholds(message)) => {
+                let _ = write!(out, "<p><em>{}</em></p>", body_or_marker(message, state));
             }
             (MessageKind::Notification | MessageKind::System, _) => {
                 let _ = write!(out, "<p>{}</p>", escape(&message.body).replace('\n', "<br>"));

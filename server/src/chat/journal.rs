@@ -290,6 +290,38 @@ pub async fn by_id(conn: &mut Connection, channel: &ChannelId, id: &MessageId) -
     Ok(row.and_then(Row::into_message))
 }
 
+/// The messages `ids` of `channel` that exist, in one read per few hundred ids.
+pub async fn by_ids(
+    conn: &mut Connection,
+    channel: &ChannelId,
+    ids: &[&MessageId],
+) -> Result<Vec<Message>, sqlx::Error> {
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(TARGETS_CHUNK) {
+        let backend = Backend::of_connection(conn);
+        let sql = format!(
+            "SELECT {} FROM messages WHERE channel_id = {} AND id IN ({})",
+            columns!(),
+            crate::store::placeholders(backend, 1, 1),
+            crate::store::placeholders(backend, 2, chunk.len())
+        );
+        // Only placeholders are interpolated; every value is bound. Not cached: the length varies.
+        let mut query = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql)).persistent(false);
+        query = query.bind(channel.as_str());
+        for id in chunk {
+            query = query.bind(id.as_str());
+        }
+        found.extend(
+            query
+                .fetch_all(&mut *conn)
+                .await?
+                .into_iter()
+                .filter_map(Row::into_message),
+        );
+    }
+    Ok(found)
+}
+
 /// Messages asked for per read of their changes.
 const TARGETS_CHUNK: usize = 200;
 
