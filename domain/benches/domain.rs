@@ -30,6 +30,7 @@ fn message_with(audience: Audience) -> Message {
         client_message_id: None,
         change: None,
         inline_rolls: Vec::new(),
+        reply: None,
     }
 }
 

@@ -23,6 +23,7 @@ fn said(id: &str, sequence_id: i64, sender: &str, body: &str) -> Message {
         client_message_id: None,
         change: None,
         inline_rolls: Vec::new(),
+        reply: None,
     }
 }
 

@@ -156,6 +156,7 @@ fn each_roll_reaches_exactly_its_audience() {
             client_message_id: None,
             change: None,
             inline_rolls: Vec::new(),
+            reply: None,
         };
         for ((viewer, role), expected) in viewers.iter().zip(sees) {
             let viewer = Viewer {

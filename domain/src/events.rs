@@ -170,6 +170,7 @@ mod tests {
             client_message_id: Some("k".into()),
             change: None,
             inline_rolls: Vec::new(),
+            reply: None,
         }
     }
 

@@ -32,6 +32,9 @@ pub enum ClientFrame {
         body: String,
         #[serde(flatten)]
         hints: SendHints,
+        /// The message this one answers (a reply quotes it); one the sender may not see is `not_found`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to: Option<MessageId>,
     },
     /// Ask for the page of visible messages before `before_sequence_id` (or the latest page).
     #[serde(rename = "chat.history.before")]
@@ -42,6 +45,21 @@ pub enum ClientFrame {
         #[serde(default)]
         limit: Option<u32>,
     },
+    /// Ask for the visible messages from a little before `sequence_id` up to `until_sequence_id` (exclusive:
+    /// the oldest the client holds; the newest when absent), to jump to a message far above the loaded page.
+    /// Answered with `chat.history`, at most [`HISTORY_AROUND_MAX`](crate::validate::HISTORY_AROUND_MAX)
+    /// messages a time, newest kept: when `sequence_id` is not reached yet, `has_more` is true and the client
+    /// asks again from its new oldest message, so the timeline never has a hole.
+    #[serde(rename = "chat.history.around")]
+    HistoryAround {
+        channel_id: ChannelId,
+        sequence_id: i64,
+        #[serde(default)]
+        until_sequence_id: Option<i64>,
+    },
+    /// Ask for the channel's pinned messages: answered with `chat.pins`.
+    #[serde(rename = "chat.pins")]
+    Pins { channel_id: ChannelId },
     /// Names for an `@` mention being typed: answered with `chat.suggestions`. `mode` is the composer's voice
     /// (`participant`, `character`, `gm`, `narrator`): characters come first in the in-character voices.
     #[serde(rename = "chat.autocomplete")]
@@ -223,6 +241,15 @@ pub enum ServerFrame {
         channel_id: ChannelId,
         messages: Vec<Message>,
         has_more: bool,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        states: BTreeMap<MessageId, State>,
+    },
+    /// Answer to `chat.pins`: the pinned messages the receiver may see, most recently pinned first, as they
+    /// are now (their states, with who pinned them and when, in `states`).
+    #[serde(rename = "chat.pins")]
+    Pins {
+        channel_id: ChannelId,
+        messages: Vec<Message>,
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         states: BTreeMap<MessageId, State>,
     },

@@ -272,6 +272,7 @@ mod tests {
             client_message_id: "k".into(),
             body: "hi".into(),
             hints,
+            reply_to: None,
         };
         assert_eq!(
             serde_json::to_value(&frame).unwrap(),

@@ -11,6 +11,7 @@
 //! - [`actor`], [`audience`], [`message`]: the message fact and its stored audience.
 //! - [`change`]: edits, deletes, reactions and pins as facts about a message, and the projection that applies
 //!   them.
+//! - [`reply`]: a reply's quote of the message it answers, hidden from those who may not see that message.
 //! - [`markup`]: what a body's Markdown means (spoilers, links, mentions, inline rolls), drawn by every side.
 //! - [`visibility`]: who may see a message ([`visibility::can_see`]), the one rule.
 //! - [`policy`]: who speaks and who hears: hints plus the game authority's facts become the effective actor
@@ -51,6 +52,7 @@ pub mod mentions;
 pub mod message;
 pub mod notices;
 pub mod policy;
+pub mod reply;
 pub mod validate;
 pub mod views;
 pub mod visibility;

@@ -108,6 +108,7 @@ fn a_mention_of_a_character_highlights_its_controllers() {
         client_message_id: None,
         change: None,
         inline_rolls: Vec::new(),
+        reply: None,
     };
     assert!(mentions_user(&message.mentions, &UserId::from("bob"), Some(&facts)));
     assert!(mentions_user(&message.mentions, &UserId::from("carol"), Some(&facts)));

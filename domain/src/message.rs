@@ -5,6 +5,7 @@ use super::audience::Audience;
 use super::change::Change;
 use super::dice::RollResult;
 use super::ids::{ChannelId, MessageId, UserId};
+use super::reply::Reply;
 use serde::{Deserialize, Serialize};
 
 /// What a message is.
@@ -104,6 +105,9 @@ pub struct Message {
     /// (`markup::inline_rolls`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inline_rolls: Vec<RollResult>,
+    /// For a reply: the message it answers, as this receiver may see it (`reply`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<Reply>,
 }
 
 impl Message {
@@ -139,6 +143,8 @@ pub struct NewMessage {
     pub change: Option<Change>,
     /// The body's inline rolls, already thrown.
     pub inline_rolls: Vec<RollResult>,
+    /// For a reply: the quote of the message it answers.
+    pub reply: Option<Reply>,
 }
 
 impl NewMessage {
@@ -159,6 +165,7 @@ impl NewMessage {
             client_message_id: self.client_message_id,
             change: self.change,
             inline_rolls: self.inline_rolls,
+            reply: self.reply,
         }
     }
 }

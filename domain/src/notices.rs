@@ -189,6 +189,7 @@ mod tests {
             client_message_id: None,
             change: None,
             inline_rolls: Vec::new(),
+            reply: None,
         };
         let viewer = Viewer {
             user_id: UserId::from("viewer"),

@@ -18,6 +18,11 @@ pub const BODY_MAX_CHARS: usize = 4000;
 pub const FRAME_MAX_BYTES: usize = 64 * 1024;
 /// Largest history page a client may ask for.
 pub const HISTORY_PAGE_MAX: u32 = 200;
+/// The most messages one `chat.history.around` answer carries: a jump further back takes a few answers, each
+/// continuing from the oldest message the last one brought, so the timeline never has a hole.
+pub const HISTORY_AROUND_MAX: u32 = 500;
+/// How many visible messages a jump shows above the message it jumps to.
+pub const HISTORY_AROUND_CONTEXT: usize = 10;
 /// History page size used when the client does not say.
 pub const HISTORY_PAGE_DEFAULT: u32 = 50;
 

@@ -3,7 +3,7 @@
 //! Its own module so that [`crate::audience`] (the stored shape) and [`crate::message`] (the fact that carries
 //! it) do not import each other: the rule reads both.
 
-use super::audience::AudienceScope;
+use super::audience::{Audience, AudienceScope};
 use super::campaign::Role;
 use super::ids::UserId;
 use super::message::Message;
@@ -30,14 +30,19 @@ pub fn can_see(viewer: &Viewer, message: &Message) -> bool {
         Some(change) => change.target_sender.as_ref(),
         None => message.sender_id.as_ref(),
     };
+    sees(viewer, sender, &message.audience)
+}
+
+/// The rule of [`can_see`] for a message known by its sender and audience alone (a reply's quote of it).
+pub fn sees(viewer: &Viewer, sender: Option<&UserId>, audience: &Audience) -> bool {
     if sender == Some(&viewer.user_id) {
-        return !message.audience.blind || viewer.role == Role::Gm;
+        return !audience.blind || viewer.role == Role::Gm;
     }
-    let gm_reads = viewer.role == Role::Gm && message.audience.gms;
-    match message.audience.scope {
+    let gm_reads = viewer.role == Role::Gm && audience.gms;
+    match audience.scope {
         AudienceScope::All => true,
         AudienceScope::GmOnly => viewer.role == Role::Gm,
-        AudienceScope::Targets => gm_reads || message.audience.targets.contains(&viewer.user_id),
+        AudienceScope::Targets => gm_reads || audience.targets.contains(&viewer.user_id),
     }
 }
 
@@ -65,6 +70,7 @@ mod tests {
             client_message_id: None,
             change: None,
             inline_rolls: Vec::new(),
+            reply: None,
         }
     }
 

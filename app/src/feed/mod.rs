@@ -96,6 +96,14 @@ pub struct ChatFeed {
     pub cursor: RwSignal<Option<i64>>,
     /// The message being edited in place, if any (the message menu or Up in an empty composer opens it).
     pub editing: RwSignal<Option<MessageId>>,
+    /// The message the next send answers (chosen with "Reply" on a message; Escape clears it).
+    pub replying: RwSignal<Option<MessageId>>,
+    /// The message to bring into view and highlight (a clicked quote or pinned entry), once it is loaded.
+    pub highlight: RwSignal<Option<i64>>,
+    /// The sequence id a jump is loading older pages towards (`chat.history.around`), while it is.
+    jumping: RwSignal<Option<i64>>,
+    /// The pinned list, while its panel is open (`None`: closed or not loaded yet).
+    pub pins: RwSignal<Option<Vec<Message>>>,
     /// Emoji this reader reacted with, most recent first, for the picker.
     pub recent_emoji: RwSignal<Vec<String>>,
     /// Keys of this reader's reactions not yet seen back: the emoji the server stored (a `:shortcode:` becomes
@@ -136,6 +144,10 @@ impl ChatFeed {
             reader: RwSignal::new(Reader::Member),
             cursor: RwSignal::new(None),
             editing: RwSignal::new(None),
+            replying: RwSignal::new(None),
+            highlight: RwSignal::new(None),
+            jumping: RwSignal::new(None),
+            pins: RwSignal::new(None),
             recent_emoji: RwSignal::new(Vec::new()),
             reacting: StoredValue::new(Default::default()),
             pending: RwSignal::new(Vec::new()),
@@ -165,6 +177,10 @@ impl ChatFeed {
         self.states.set(HashMap::new());
         self.cursor.set(None);
         self.editing.set(None);
+        self.replying.set(None);
+        self.highlight.set(None);
+        self.jumping.set(None);
+        self.pins.set(None);
         self.room.set(None);
         self.has_more.set(false);
         self.error.set(None);
@@ -183,6 +199,7 @@ impl ChatFeed {
             channel_id,
             body,
             hints,
+            reply_to: self.replying.try_update(Option::take).flatten(),
             refusals: 0,
             on_wire: false,
         };

@@ -2,7 +2,7 @@
 
 use crate::domain::frames::ClientFrame;
 use crate::domain::hints::SendHints;
-use crate::domain::ids::ChannelId;
+use crate::domain::ids::{ChannelId, MessageId};
 use leptos::prelude::*;
 use std::collections::HashMap;
 
@@ -28,6 +28,8 @@ pub struct PendingSend {
     pub body: String,
     /// What the sender asked for; a resend asks for the same.
     pub hints: SendHints,
+    /// The message it answers, when it is a reply.
+    pub reply_to: Option<MessageId>,
     /// How often the server pushed this send back so far: each retry waits twice as long as the last.
     pub refusals: u32,
     /// Sent and not answered yet (or refused and waiting to go again): while one is, later sends wait behind
@@ -43,6 +45,7 @@ impl PendingSend {
             client_message_id: self.client_message_id.clone(),
             body: self.body.clone(),
             hints: self.hints.clone(),
+            reply_to: self.reply_to.clone(),
         }
     }
 }

@@ -54,6 +54,7 @@ pub async fn backfill(pool: &Pool, channel: &ChannelId, sender: &UserSummary, co
                 client_message_id: None,
                 change: None,
                 inline_rolls: Vec::new(),
+                reply: None,
             })
             .collect();
         let rows: Vec<&Message> = messages.iter().collect();

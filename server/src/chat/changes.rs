@@ -96,6 +96,7 @@ impl ChatService {
                 target_sender: target.sender_id.clone(),
             }),
             inline_rolls: Vec::new(),
+            reply: None,
         };
         let again = self
             .shared_database
@@ -110,7 +111,7 @@ impl ChatService {
 
     /// A message `viewer` may see, with its state as a GM reads it (every change applied, nothing withheld),
     /// for deciding a change; `None` when it does not exist, is a change, or is hidden from the viewer.
-    async fn current(
+    pub(super) async fn current(
         &self,
         viewer: &Viewer,
         channel: &ChannelId,
@@ -129,7 +130,8 @@ impl ChatService {
     }
 
     /// `messages` (visible to `viewer`, none a change) as they are now for the viewer: each with every change
-    /// to it applied, and the states of those that changed, by message id.
+    /// to it applied and its reply's quote as the viewer may know it, and the states of those that changed, by
+    /// message id.
     pub(super) async fn as_now(
         &self,
         viewer: &Viewer,
@@ -145,6 +147,7 @@ impl ChatService {
                 by_target.entry(&what.target).or_default().push(change);
             }
         }
+        drop(conn);
         let reader = reader_of(viewer);
         let mut states = BTreeMap::new();
         let mut now = Vec::with_capacity(messages.len());
@@ -159,6 +162,7 @@ impl ChatService {
             }
             now.push(message);
         }
+        self.quotes_as_now(viewer, channel, &mut now).await?;
         Ok((now, states))
     }
 

@@ -11,7 +11,7 @@ use app::domain::compose::{help_lines, prepare, Draft, Intent};
 use app::domain::describe;
 use app::domain::frames::{Notice, NoticeKind, ServerFrame};
 use app::domain::hints::SendHints;
-use app::domain::ids::{ChannelId, UserId};
+use app::domain::ids::{ChannelId, MessageId, UserId};
 use app::domain::mentions;
 use app::domain::message::{MessageKind, NewMessage};
 use app::domain::policy::TableFacts;
@@ -36,6 +36,8 @@ pub struct SendRequest {
     pub body: String,
     /// The voice and audience asked for.
     pub hints: SendHints,
+    /// The message this one answers, if it is a reply.
+    pub reply_to: Option<MessageId>,
 }
 
 impl SendRequest {
@@ -47,6 +49,7 @@ impl SendRequest {
             client_message_id: client_message_id.to_owned(),
             body: body.to_owned(),
             hints: SendHints::default(),
+            reply_to: None,
         }
     }
 }
@@ -210,7 +213,15 @@ impl ChatService {
                     None => app::domain::markup::inline_dice(&draft.body)?,
                     Some(_) => Vec::new(),
                 };
+                let reply = match &request.reply_to {
+                    Some(original) => Some(
+                        self.quote_for_reply(&access.viewer, &request.channel_id, original)
+                            .await?,
+                    ),
+                    None => None,
+                };
                 let (mut message, companions) = self.message(user, &access, &request.channel_id, draft, &key);
+                message.reply = reply;
                 message.inline_rolls = inline.iter().map(|dice| self.game.roll_dice(dice)).collect();
                 let again = self
                     .shared_database
@@ -383,5 +394,6 @@ fn blank(
         client_message_id: None,
         change: None,
         inline_rolls: Vec::new(),
+        reply: None,
     }
 }

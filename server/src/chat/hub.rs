@@ -178,8 +178,23 @@ impl Hub {
         orders.clear();
     }
 
+    /// A reply whose original a recipient may not see goes to that recipient as a second frame without the
+    /// quote (`Message::for_viewer`), serialised once when the first such recipient is met.
     fn deliver_message(&self, message: &Message, frame: &Frame) {
-        self.deliver(&message.channel_id, frame, |viewer| can_see(viewer, message));
+        let without_quote: OnceLock<Frame> = OnceLock::new();
+        self.deliver_each(&message.channel_id, |viewer| {
+            if !can_see(viewer, message) {
+                return None;
+            }
+            match message.quote().is_some_and(|quote| !quote.visible_to(viewer)) {
+                false => Some(frame.clone()),
+                true => Some(
+                    without_quote
+                        .get_or_init(|| encode(&ServerFrame::of(&message.for_viewer(viewer))))
+                        .clone(),
+                ),
+            }
+        });
     }
 
     /// Tells every subscriber of a session channel that its room changed.
@@ -227,15 +242,20 @@ impl Hub {
     }
 
     fn deliver(&self, channel: &ChannelId, frame: &Frame, admits: impl Fn(&Viewer) -> bool) {
+        self.deliver_each(channel, |viewer| admits(viewer).then(|| frame.clone()));
+    }
+
+    /// Queues for every subscriber of `channel` the frame `frame_for` chooses for it (`None`: nothing).
+    fn deliver_each(&self, channel: &ChannelId, frame_for: impl Fn(&Viewer) -> Option<Frame>) {
         let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
         let Some(room) = rooms.get_mut(channel) else {
             return;
         };
         room.retain(|_, subscriber| {
-            if !admits(&subscriber.viewer) {
+            let Some(frame) = frame_for(&subscriber.viewer) else {
                 return true;
-            }
-            match subscriber.queue.try_send(frame.clone()) {
+            };
+            match subscriber.queue.try_send(frame) {
                 Ok(()) => true,
                 Err(mpsc::error::TrySendError::Full(_)) => {
                     subscriber.overflow.notify_one();

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 macro_rules! columns {
     () => {
         "channel_id, sequence_id, id, sent_at, kind, actor_kind, actor_id, actor_label, sender_id, body, mentions,
-         audience_scope, audience_targets, audience_gms, audience_blind, roll, client_message_id, change, inline_rolls"
+         audience_scope, audience_targets, audience_gms, audience_blind, roll, client_message_id, change, inline_rolls, reply"
     };
 }
 
@@ -38,6 +38,7 @@ pub struct Row {
     client_message_id: Option<String>,
     change: Option<String>,
     inline_rolls: Option<String>,
+    reply: Option<String>,
 }
 
 impl Row {
@@ -77,6 +78,10 @@ impl Row {
                     Some(raw) => serde_json::from_str(&raw).ok()?,
                     None => Vec::new(),
                 },
+                reply: match self.reply {
+                    Some(raw) => Some(serde_json::from_str(&raw).ok()?),
+                    None => None,
+                },
             })
         })();
         if parsed.is_none() {
@@ -89,10 +94,10 @@ impl Row {
 /// The columns an insert writes, in [`bind_row`] order.
 const INSERT_COLUMNS: &str = "channel_id, sequence_id, id, sent_at, kind, actor_kind, actor_id, actor_label, sender_id,
     body, mentions, audience_scope, audience_targets, audience_gms, audience_blind, roll, client_message_id,
-    target_id, change, inline_rolls";
+    target_id, change, inline_rolls, reply, change_kind";
 /// Parameters of one inserted row.
-const ROW_WIDTH: usize = 20;
-/// Rows per multi-row insert (20 parameters each, far below SQLite's limit of 32,766).
+const ROW_WIDTH: usize = 22;
+/// Rows per multi-row insert (22 parameters each, far below SQLite's limit of 32,766).
 const INSERT_CHUNK: usize = 64;
 
 type Insert<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
@@ -128,6 +133,13 @@ fn bind_row<'q>(query: Insert<'q>, message: &'q Message) -> Insert<'q> {
                 .then(|| serde_json::to_string(&message.inline_rolls).ok())
                 .flatten(),
         )
+        .bind(
+            message
+                .reply
+                .as_ref()
+                .and_then(|reply| serde_json::to_string(reply).ok()),
+        )
+        .bind(message.change.as_ref().map(|change| change.kind.as_str()))
 }
 
 /// Inserts many messages with a few multi-row statements (the writer checked their keys first, under the
@@ -371,6 +383,19 @@ const BEFORE_SQL: &str = concat!(
     columns!(),
     " FROM messages WHERE channel_id = $1 AND sequence_id < $2 ORDER BY sequence_id DESC LIMIT $3"
 );
+
+/// Every pin and unpin of a channel, oldest first: through the small index of those (migration 0014).
+const PINS_SQL: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM messages WHERE channel_id = $1 AND change_kind IN ('pin', 'unpin') ORDER BY sequence_id"
+);
+
+/// Every pin and unpin of `channel`, oldest first: what its pinned list is folded from.
+pub async fn pins(conn: &mut Connection, channel: &ChannelId) -> Result<Vec<Message>, sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(PINS_SQL).bind(channel.as_str()).fetch_all(conn).await?;
+    Ok(rows.into_iter().filter_map(Row::into_message).collect())
+}
 
 /// Up to `limit` messages after `after`, oldest first.
 pub async fn after(

@@ -10,6 +10,7 @@
 //! - `export`: a channel's log as Markdown, HTML or JSON, as one member may see it.
 //! - [`backfill`]: bulk history for benchmarks.
 //! - `changes`: edits, deletes, reactions and pins, and messages shown as they are now.
+//! - `replies`: a reply's quote as each viewer may know it, and the pinned list.
 //! - `commands`: sends, slash commands, previews and mention suggestions, decided by the shared domain.
 //!
 //! Chat asks the game authority questions through [`GameAuthority`] and never writes game tables.
@@ -26,6 +27,7 @@ mod notices;
 mod order;
 mod pacer;
 mod relaying;
+mod replies;
 pub mod roster;
 pub mod writer;
 
@@ -39,7 +41,7 @@ use app::domain::change::State;
 use app::domain::frames::ServerFrame;
 use app::domain::ids::{ChannelId, MessageId};
 use app::domain::message::Message;
-use app::domain::validate::{HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX};
+use app::domain::validate::{HISTORY_AROUND_CONTEXT, HISTORY_AROUND_MAX, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX};
 use app::domain::views::UserSummary;
 use app::domain::visibility::{can_see, Viewer};
 use app::domain::Problem;
@@ -179,25 +181,53 @@ impl ChatService {
     ) -> Result<ServerFrame, Problem> {
         let access = self.access(user, channel).await?;
         let limit = limit.unwrap_or(HISTORY_PAGE_DEFAULT).clamp(1, HISTORY_PAGE_MAX) as usize;
+        self.page(&access.viewer, channel, before, limit, None).await
+    }
+
+    /// The messages `user` may see from [`HISTORY_AROUND_CONTEXT`] before `target` up to `until` (the newest
+    /// when `None`), at most [`HISTORY_AROUND_MAX`], newest kept: a jump to a message far above the page.
+    pub async fn history_around(
+        &self,
+        user: &UserSummary,
+        channel: &ChannelId,
+        target: i64,
+        until: Option<i64>,
+    ) -> Result<ServerFrame, Problem> {
+        let access = self.access(user, channel).await?;
+        let limit = HISTORY_AROUND_MAX as usize;
+        self.page(&access.viewer, channel, until, limit, Some(target)).await
+    }
+
+    /// Up to `limit` messages `viewer` may see before `before`, oldest first; with `reach`, no further back
+    /// than a few visible messages before that sequence id.
+    async fn page(
+        &self,
+        viewer: &Viewer,
+        channel: &ChannelId,
+        before: Option<i64>,
+        limit: usize,
+        reach: Option<i64>,
+    ) -> Result<ServerFrame, Problem> {
         let mut conn = self.pool.acquire().await.or_internal()?;
         let mut page = Vec::with_capacity(limit);
         let mut cursor = before;
         let mut exhausted = false;
+        let mut below_reach = 0;
         // The first read asks for a little more than a page (most messages are visible to most viewers); each
         // further read, needed only where much is hidden from this viewer, asks for twice as many.
         let mut scan = (limit as i64 + limit as i64 / 4 + 1).min(SCAN_PAGE);
-        while page.len() < limit {
+        'reading: while page.len() < limit {
             let rows = journal::before(&mut conn, channel, cursor, scan).await.or_internal()?;
             exhausted = (rows.len() as i64) < scan;
             scan = (scan * 2).min(SCAN_PAGE);
             cursor = rows.last().map(|m| m.sequence_id);
-            for message in rows
-                .into_iter()
-                .filter(|m| !m.is_change() && can_see(&access.viewer, m))
-            {
-                if page.len() == limit {
+            for message in rows.into_iter().filter(|m| !m.is_change() && can_see(viewer, m)) {
+                if page.len() == limit || below_reach == HISTORY_AROUND_CONTEXT {
                     exhausted = false;
-                    break;
+                    break 'reading;
+                }
+                if reach.is_some_and(|target| message.sequence_id < target) {
+                    below_reach += 1;
                 }
                 page.push(message);
             }
@@ -207,7 +237,7 @@ impl ChatService {
         }
         drop(conn);
         page.reverse();
-        let (messages, states) = self.as_now(&access.viewer, channel, page).await?;
+        let (messages, states) = self.as_now(viewer, channel, page).await?;
         Ok(ServerFrame::History {
             channel_id: channel.clone(),
             messages,

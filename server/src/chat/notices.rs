@@ -64,6 +64,7 @@ async fn post_pending(pool: &Pool, game: &dyn GameAuthority, writer: &WriterHand
                 client_message_id: Some(format!("game-event:{}:{position}", item.event_id)),
                 change: None,
                 inline_rolls: Vec::new(),
+                reply: None,
             };
             writer.submit_notice(message).await?;
         }

@@ -101,6 +101,7 @@ mod tests {
             client_message_id: None,
             change: None,
             inline_rolls: Vec::new(),
+            reply: None,
         };
         (message, Frame::from(format!("{sequence}")))
     }

@@ -19,6 +19,7 @@ fn draft_message(n: usize) -> NewMessage {
         client_message_id: Some(format!("key-{n}")),
         change: None,
         inline_rolls: Vec::new(),
+        reply: None,
     }
 }
 

@@ -177,6 +177,8 @@ pub const TABLES: &[Table] = &[
             ("target_id", Text),
             ("change", Text),
             ("inline_rolls", Text),
+            ("reply", Text),
+            ("change_kind", Text),
         ],
         order_by: "channel_id, sequence_id",
     },

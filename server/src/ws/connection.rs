@@ -254,12 +254,14 @@ impl Connection {
                 client_message_id,
                 body,
                 hints,
+                reply_to,
             } => {
                 let request = SendRequest {
                     channel_id: channel_id.clone(),
                     client_message_id: client_message_id.clone(),
                     body,
                     hints,
+                    reply_to,
                 };
                 match self.begin_send(request).await {
                     Ok(SendAnswer::Now(frame)) => self.reply(&frame).await,
@@ -290,6 +292,23 @@ impl Connection {
                 let frame = answer.unwrap_or_else(|p| ServerFrame::error(p, None, Some(channel_id)));
                 self.reply(&frame).await
             }
+            ClientFrame::HistoryAround {
+                channel_id,
+                sequence_id,
+                until_sequence_id,
+            } => {
+                let answer = self
+                    .chat
+                    .history_around(&self.user, &channel_id, sequence_id, until_sequence_id)
+                    .await;
+                let frame = answer.unwrap_or_else(|p| ServerFrame::error(p, None, Some(channel_id)));
+                self.reply(&frame).await
+            }
+            ClientFrame::Pins { channel_id } => {
+                let answer = self.chat.pins(&self.user, &channel_id).await;
+                let frame = answer.unwrap_or_else(|p| ServerFrame::error(p, None, Some(channel_id)));
+                self.reply(&frame).await
+            }
             ClientFrame::CommandPreview {
                 channel_id,
                 body,
@@ -300,6 +319,7 @@ impl Connection {
                     client_message_id: String::new(),
                     body,
                     hints,
+                    reply_to: None,
                 };
                 let answer = self.chat.preview(&self.user, request).await;
                 let frame = answer.unwrap_or_else(|p| ServerFrame::error(p, None, Some(channel_id)));

@@ -1,14 +1,15 @@
 //! Random campaigns and random sends through the real server path: the policy, the channel writer and the
 //! store, the hub's fan-out, replay after a reconnect, and history. Every delivered frame and every history
 //! row must satisfy `can_see`, everything a viewer may see must reach them, and the audience invariants must
-//! hold on their own terms (not only through `can_see`); then random changes to the messages (`changes`).
+//! hold on their own terms (not only through `can_see`); a reply's quote reaches exactly those who may see its
+//! original (`replies`); then random changes to the messages (`changes`).
 //! `PROPTEST_CASES` sets the number of cases (6,000 in CI: each case now also changes messages).
 //! In the Postgres pass with its Redis, the members listen on a second instance: every frame they get crossed
 //! the bus and was filtered there.
 
 use app::domain::campaign::{Role, SessionAction};
 use app::domain::frames::ServerFrame;
-use app::domain::ids::{CampaignId, ChannelId, CharacterId, UserId};
+use app::domain::ids::{CampaignId, ChannelId, CharacterId, MessageId, UserId};
 use app::domain::views::UserSummary;
 use app::domain::visibility::{can_see, Viewer};
 use app::domain::ErrorCode;
@@ -31,12 +32,15 @@ mod world;
 #[path = "audience_property/changes.rs"]
 mod changes;
 
+#[path = "audience_property/replies.rs"]
+mod replies;
+
 use world::{check_outbox, message_id_of, visible_posts, World};
 
 /// What a scenario built: the members with roles, the characters with controllers, and the room.
-struct Table {
+pub struct Table {
     campaign: CampaignId,
-    channel: ChannelId,
+    pub channel: ChannelId,
     members: Vec<(UserSummary, Role)>,
     characters: Vec<(CharacterId, Vec<UserId>)>,
 }
@@ -86,7 +90,7 @@ async fn build(world: &World, scenario: &Scenario) -> Table {
     }
 }
 
-fn wire(table: &Table, send: &Send, stranger: &UserId) -> SendRequest {
+fn wire(table: &Table, send: &Send, stranger: &UserId, earlier: &[String]) -> SendRequest {
     let (mode, character_id, npc_name) = match &send.mode {
         Mode::Participant => (None, None, None),
         Mode::Character(n) => {
@@ -124,6 +128,10 @@ fn wire(table: &Table, send: &Send, stranger: &UserId) -> SendRequest {
         }
         .into(),
         hints: serde_json::from_value(hints).expect("hints in the wire form"),
+        reply_to: send
+            .reply_to
+            .filter(|_| !earlier.is_empty())
+            .map(|n| MessageId(earlier[n % earlier.len()].clone())),
     }
 }
 
@@ -187,11 +195,19 @@ async fn check(world: &World, scenario: &Scenario) -> Result<(), TestCaseError> 
     // Every ack, by the sender's member index: it must name a message that sender received.
     let mut acks: Vec<(usize, String)> = Vec::new();
     let mut blind_acks = 0;
+    let mut earlier: Vec<String> = Vec::new();
     for send in &scenario.sends {
         let index = send.sender % table.members.len();
         let (sender, role) = &table.members[index];
-        match chat.send(sender, wire(&table, send, &stranger)).await {
+        let request = wire(&table, send, &stranger, &earlier);
+        let unseen_original = replies::unseen_original(world, &table, &request, sender, *role).await;
+        match chat.send(sender, request).await {
             Ok(ServerFrame::Ack { message_id, .. }) => {
+                prop_assert!(
+                    !unseen_original,
+                    "a reply to a message its sender may not see was taken"
+                );
+                earlier.push(message_id.clone());
                 acks.push((index, message_id.clone()));
                 if send.blind {
                     blind_acks += 1;
@@ -200,6 +216,9 @@ async fn check(world: &World, scenario: &Scenario) -> Result<(), TestCaseError> 
                 }
             }
             Ok(other) => prop_assert!(false, "unexpected answer {other:?}"),
+            Err(problem) if problem.code == ErrorCode::NotFound => {
+                prop_assert!(unseen_original, "{send:?} by {role:?} refused with {problem:?}");
+            }
             Err(problem) if send.blind => {
                 // A blind roll's audience is the command's own; its voice is still checked.
                 let allowed = [
@@ -259,6 +278,7 @@ async fn check(world: &World, scenario: &Scenario) -> Result<(), TestCaseError> 
         }
     }
 
+    let journal = replies::journal(&chat, &table.channel).await;
     for (index, ((user, role), inbox)) in table.members.iter().zip(inboxes.iter_mut()).enumerate() {
         let viewer = Viewer {
             user_id: user.id.clone(),
@@ -290,6 +310,7 @@ async fn check(world: &World, scenario: &Scenario) -> Result<(), TestCaseError> 
         for frame in frames {
             if let Ok(ServerFrame::Message { message, .. }) = serde_json::from_str::<ServerFrame>(frame.as_str()) {
                 prop_assert!(can_see(&viewer, &message), "delivered a message the viewer may not see");
+                replies::quote_obeys(&viewer, &message, &journal)?;
                 prop_assert!(
                     !message.audience.blind || *role == Role::Gm,
                     "a blind roll reached a non-GM"
@@ -316,6 +337,7 @@ async fn check(world: &World, scenario: &Scenario) -> Result<(), TestCaseError> 
             let (page, _, next) = chat.visible_after(&viewer, &table.channel, cursor).await.unwrap();
             for message in page {
                 prop_assert!(can_see(&viewer, &message));
+                replies::quote_obeys(&viewer, &message, &journal)?;
                 if message.sender_id.is_none() {
                     continue;
                 }
@@ -330,6 +352,9 @@ async fn check(world: &World, scenario: &Scenario) -> Result<(), TestCaseError> 
             ServerFrame::History { messages, .. } => messages,
             other => return Err(TestCaseError::fail(format!("unexpected {other:?}"))),
         };
+        for message in &history {
+            replies::quote_obeys(&viewer, message, &journal)?;
+        }
         let history: BTreeSet<String> = history
             .iter()
             .filter(|m| m.sender_id.is_some())

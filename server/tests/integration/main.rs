@@ -28,6 +28,7 @@ mod notices;
 mod off_game_channels;
 mod operations;
 mod overload;
+mod replies_and_pins;
 mod roster_freshness;
 mod sessions_and_limits;
 mod several_instances;

@@ -11,6 +11,7 @@ use app::domain::change::{self, ChangeKind, Reader, State};
 use app::domain::frames::{ChangeTarget, ServerFrame};
 use app::domain::ids::MessageId;
 use app::domain::message::Message;
+use app::domain::reply::{self, Reply};
 use app::domain::visibility::{can_see, Viewer};
 use app::domain::ErrorCode;
 use proptest::prelude::*;
@@ -60,18 +61,30 @@ fn expected(rows: &[Message], viewer: &Viewer, upto: i64) -> Projection {
         .iter()
         .filter(|m| m.sequence_id <= upto && can_see(viewer, m))
         .collect();
-    rows.iter()
+    let mut projection: Projection = rows
+        .iter()
         .filter(|m| !m.is_change() && m.sender_id.is_some())
         .map(|m| {
             let changes = rows.iter().copied().filter(|c| c.is_change());
             let (message, state) = change::project((*m).clone(), changes, reader(viewer));
             (message.message_id.clone(), (message, state))
         })
-        .collect()
+        .collect();
+    // A reply quotes its original as it is now, or is hidden from a viewer who may not see the original.
+    let originals: Vec<(Message, State)> = projection.values().cloned().collect();
+    for (original, state) in &originals {
+        reply::requote(projection.values_mut().map(|(m, _)| m), original, state, reader(viewer));
+    }
+    for (message, _) in projection.values_mut() {
+        if message.quote().is_some_and(|quote| !quote.visible_to(viewer)) {
+            message.reply = Some(Reply::Hidden);
+        }
+    }
+    projection
 }
 
 /// Takes a message as the server sent it, unless what is held is newer (the feed's rule).
-fn take(held: &mut Projection, message: Message, state: State) {
+fn take(held: &mut Projection, message: Message, state: State, reader: Reader) {
     if message.sender_id.is_none() {
         return;
     }
@@ -79,6 +92,7 @@ fn take(held: &mut Projection, message: Message, state: State) {
         .get(&message.message_id)
         .is_some_and(|(_, s)| s.revision > state.revision);
     if !newer {
+        reply::requote(held.values_mut().map(|(m, _)| m), &message, &state, reader);
         held.insert(message.message_id.clone(), (message, state));
     }
 }
@@ -167,6 +181,8 @@ pub async fn check(
                     applied += 1;
                     if let Some((message, state)) = target.and_then(|t| live.get_mut(t)) {
                         change::apply(message, state, &change, reader(&viewer));
+                        let (original, state) = (message.clone(), state.clone());
+                        reply::requote(live.values_mut().map(|(m, _)| m), &original, &state, reader(&viewer));
                     }
                 }
                 Ok(ServerFrame::Message { message, .. }) => {
@@ -198,7 +214,12 @@ pub async fn check(
                         "a replay carried a text that is not current"
                     );
                 }
-                take(&mut resumed, *message, state.map(|s| *s).unwrap_or_default());
+                take(
+                    &mut resumed,
+                    *message,
+                    state.map(|s| *s).unwrap_or_default(),
+                    reader(&viewer),
+                );
             }
             match next {
                 Some(next) => after = next,
@@ -218,7 +239,7 @@ pub async fn check(
         for message in messages {
             prop_assert!(can_see(&viewer, &message) && !message.is_change());
             let state = states.remove(&message.message_id).unwrap_or_default();
-            take(&mut paged, message, state);
+            take(&mut paged, message, state, reader(&viewer));
         }
         prop_assert_eq!(&paged, &wanted, "history of {:?}", role);
         let export = chat
@@ -234,9 +255,21 @@ pub async fn check(
         for message in messages {
             prop_assert!(can_see(&viewer, &message) && !message.is_change());
             let state = states.remove(&message.message_id).unwrap_or_default();
-            take(&mut exported, message, state);
+            take(&mut exported, message, state, reader(&viewer));
         }
         prop_assert_eq!(&exported, &wanted, "export of {:?}", role);
+
+        // The pinned list: exactly the viewer's messages pinned and not deleted, as they are now.
+        let ServerFrame::Pins { messages, .. } = chat.pins(user, &table.channel).await.unwrap() else {
+            return Err(TestCaseError::fail("no pinned list"));
+        };
+        let listed: BTreeMap<MessageId, Message> = messages.into_iter().map(|m| (m.message_id.clone(), m)).collect();
+        let pinned: BTreeMap<MessageId, Message> = wanted
+            .iter()
+            .filter(|(_, (_, state))| state.pinned.is_some() && state.deleted.is_none())
+            .map(|(id, (message, _))| (id.clone(), message.clone()))
+            .collect();
+        prop_assert_eq!(&listed, &pinned, "pinned list of {:?}", role);
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! The random campaigns and sends the audience property test runs: roles, shared control, the whisper setting,
-//! and sends with every mode and audience, including ones the policy must refuse, and blind rolls; then edits,
+//! and sends with every mode and audience, including ones the policy must refuse, blind rolls and replies to
+//! earlier sends (whether the sender sees them or not); then edits,
 //! deletes, reactions and pins by anyone, to anything, allowed or not.
 
 use app::domain::campaign::Role;
@@ -34,6 +35,8 @@ pub struct Send {
     pub hearing: Hearing,
     /// A `/blindroll` (with the hints above, which must not widen it) instead of a line of text.
     pub blind: bool,
+    /// A reply to an earlier acknowledged send (by index, modulo how many there are), seen or not by the sender.
+    pub reply_to: Option<usize>,
 }
 
 /// A change to a member's message after the sends: who asks, which message (by index, or none that exists),
@@ -103,12 +106,16 @@ fn send() -> impl Strategy<Value = Send> {
         2 => Just(Hearing::GmOnly),
         4 => proptest::collection::vec(target(), 0..4).prop_map(Hearing::Whisper),
     ];
-    (0..6usize, mode, hearing, proptest::bool::weighted(0.2)).prop_map(|(sender, mode, hearing, blind)| Send {
-        sender,
-        mode,
-        hearing,
-        blind,
-    })
+    let reply_to = prop_oneof![2 => Just(None), 1 => (0..8usize).prop_map(Some)];
+    (0..6usize, mode, hearing, proptest::bool::weighted(0.2), reply_to).prop_map(
+        |(sender, mode, hearing, blind, reply_to)| Send {
+            sender,
+            mode,
+            hearing,
+            blind,
+            reply_to,
+        },
+    )
 }
 
 pub fn scenario() -> impl Strategy<Value = Scenario> {
