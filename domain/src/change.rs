@@ -246,17 +246,53 @@ pub fn project<'a>(
     (message, state)
 }
 
-/// Whether `actor`, whose role in the campaign is `role`, may make a change of `kind` (with `emoji` for a
-/// reaction, already read by [`emoji`]) to `target` as it is now (`state`, a GM's projection): the one rule, so
-/// the server enforces what the message menu offers. Seeing the message is checked before (`can_see`).
-pub fn permitted(
-    kind: ChangeKind,
-    emoji: &str,
-    actor: &UserId,
-    role: Role,
-    target: &Message,
-    state: &State,
-) -> Result<(), Problem> {
+/// How a campaign lets its messages change: a GM's settings, part of the table's facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MessageRules {
+    /// Minutes after sending during which a message may be edited: `None` for no limit (the default), `Some(0)`
+    /// turns editing off.
+    #[serde(default)]
+    pub edit_window_minutes: Option<u32>,
+    /// Whether players may pin and unpin too (GMs always may; observers never).
+    #[serde(default)]
+    pub players_may_pin: bool,
+}
+
+/// The longest edit window a campaign can set: a year, in minutes.
+pub const EDIT_WINDOW_MAX_MINUTES: u32 = 525_600;
+
+impl MessageRules {
+    /// Refuses an edit window beyond [`EDIT_WINDOW_MAX_MINUTES`].
+    pub fn validate(&self) -> Result<(), Problem> {
+        match self.edit_window_minutes {
+            Some(minutes) if minutes > EDIT_WINDOW_MAX_MINUTES => Err(Problem::invalid(
+                format!("The edit window can be at most {EDIT_WINDOW_MAX_MINUTES} minutes (a year)."),
+                "Leave it empty for no limit, or 0 to turn editing off.",
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Who asks for a change, as [`permitted`] needs them: the user, their role, the campaign's rules and the time
+/// of asking (milliseconds since the Unix epoch; the server's clock decides, the menu's is a hint).
+#[derive(Debug, Clone, Copy)]
+pub struct Asker<'a> {
+    /// The user.
+    pub user: &'a UserId,
+    /// Their role in the campaign.
+    pub role: Role,
+    /// The campaign's rules for changing messages.
+    pub rules: MessageRules,
+    /// When they ask.
+    pub now: i64,
+}
+
+/// Whether `asker` may make a change of `kind` (with `emoji` for a reaction, already read by [`emoji`]) to
+/// `target` as it is now (`state`, a GM's projection): the one rule, so the server enforces what the message
+/// menu offers. Seeing the message is checked before (`can_see`).
+pub fn permitted(kind: ChangeKind, emoji: &str, asker: &Asker, target: &Message, state: &State) -> Result<(), Problem> {
+    let (actor, role) = (asker.user, asker.role);
     if target.is_change() {
         return Err(Problem::not_found("message"));
     }
@@ -282,14 +318,37 @@ pub fn permitted(
             "You can edit only your own messages.",
             "Reply to it instead.",
         )),
+        ChangeKind::Edit if asker.rules.edit_window_minutes == Some(0) => Err(Problem::new(
+            ErrorCode::EditWindowClosed,
+            "Editing is turned off in this campaign.",
+            "Send a correction as a new message; a GM can turn editing on in the campaign's settings.",
+        )),
+        ChangeKind::Edit
+            if asker
+                .rules
+                .edit_window_minutes
+                .is_some_and(|minutes| asker.now - target.sent_at > i64::from(minutes) * 60_000) =>
+        {
+            Err(Problem::new(
+                ErrorCode::EditWindowClosed,
+                format!(
+                    "This message can no longer be edited: the campaign allows edits for {} minutes after sending.",
+                    asker.rules.edit_window_minutes.unwrap_or_default()
+                ),
+                "Send a correction as a new message.",
+            ))
+        }
         ChangeKind::Delete if !own && role != Role::Gm => Err(Problem::new(
             ErrorCode::NotPermitted,
             "You can delete only your own messages.",
             "A GM of the campaign can remove anyone's message.",
         )),
-        ChangeKind::Pin | ChangeKind::Unpin if role != Role::Gm => Err(Problem::new(
+        ChangeKind::Pin | ChangeKind::Unpin if !may_pin(role, &asker.rules) => Err(Problem::new(
             ErrorCode::NotPermitted,
-            "Only GMs pin messages.",
+            match asker.rules.players_may_pin {
+                true => "Observers cannot pin messages.",
+                false => "Only GMs pin messages in this campaign.",
+            },
             "Ask a GM to pin it.",
         )),
         ChangeKind::React
@@ -303,6 +362,11 @@ pub fn permitted(
         }
         _ => Ok(()),
     }
+}
+
+/// Whether someone of `role` may pin and unpin under `rules`.
+pub fn may_pin(role: Role, rules: &MessageRules) -> bool {
+    role == Role::Gm || (role == Role::Player && rules.players_may_pin)
 }
 
 /// The emoji a reaction names: a Unicode emoji as typed, or its `:shortcode:` (`:thumbsup:`), answered as

@@ -183,6 +183,68 @@ proptest! {
     }
 }
 
+fn asker(user: &UserId, role: Role) -> Asker<'_> {
+    Asker {
+        user,
+        role,
+        rules: MessageRules::default(),
+        now: 0,
+    }
+}
+
+#[test]
+fn the_campaign_s_rules_limit_edits_and_may_let_players_pin() {
+    let alice = UserId::from("alice");
+    let original = said("m1", 1, "alice", "hi");
+    let fresh = State::default();
+    let sent = original.sent_at;
+    let with = |rules: MessageRules, role, now| Asker {
+        user: &alice,
+        role,
+        rules,
+        now,
+    };
+    let window = |minutes| MessageRules {
+        edit_window_minutes: Some(minutes),
+        players_may_pin: false,
+    };
+    let edit = |asker: Asker| permitted(ChangeKind::Edit, "", &asker, &original, &fresh).map_err(|p| p.code);
+    assert_eq!(
+        edit(with(MessageRules::default(), Role::Player, sent + 10_000_000_000)),
+        Ok(())
+    );
+    assert_eq!(edit(with(window(5), Role::Player, sent + 5 * 60_000)), Ok(()));
+    assert_eq!(
+        edit(with(window(5), Role::Player, sent + 5 * 60_000 + 1)),
+        Err(ErrorCode::EditWindowClosed)
+    );
+    assert_eq!(
+        edit(with(window(0), Role::Player, sent)),
+        Err(ErrorCode::EditWindowClosed)
+    );
+    assert!(MessageRules {
+        edit_window_minutes: Some(EDIT_WINDOW_MAX_MINUTES + 1),
+        players_may_pin: false
+    }
+    .validate()
+    .is_err());
+
+    let players_pin = MessageRules {
+        edit_window_minutes: None,
+        players_may_pin: true,
+    };
+    let pin = |asker: Asker| permitted(ChangeKind::Pin, "", &asker, &original, &fresh).map_err(|p| p.code);
+    assert_eq!(pin(with(players_pin, Role::Player, sent)), Ok(()));
+    assert_eq!(
+        pin(with(players_pin, Role::Observer, sent)),
+        Err(ErrorCode::NotPermitted)
+    );
+    assert_eq!(
+        pin(with(MessageRules::default(), Role::Player, sent)),
+        Err(ErrorCode::NotPermitted)
+    );
+}
+
 #[test]
 fn who_may_change_what() {
     let alice = UserId::from("alice");
@@ -190,7 +252,9 @@ fn who_may_change_what() {
     let original = said("m1", 1, "alice", "hi");
     let fresh = State::default();
     let code = |kind, who: &UserId, role, target: &Message, state: &State| {
-        permitted(kind, "👍", who, role, target, state).err().map(|p| p.code)
+        permitted(kind, "👍", &asker(who, role), target, state)
+            .err()
+            .map(|p| p.code)
     };
     assert_eq!(code(ChangeKind::Edit, &alice, Role::Player, &original, &fresh), None);
     assert_eq!(
@@ -240,8 +304,15 @@ fn who_may_change_what() {
     };
     let first = full.reactions[0].emoji.clone();
     assert_eq!(
-        permitted(ChangeKind::React, "🦄", &alice, Role::Player, &original, &full).map_err(|p| p.code),
+        permitted(ChangeKind::React, "🦄", &asker(&alice, Role::Player), &original, &full).map_err(|p| p.code),
         Err(ErrorCode::TooManyReactions)
     );
-    assert!(permitted(ChangeKind::React, &first, &alice, Role::Player, &original, &full).is_ok());
+    assert!(permitted(
+        ChangeKind::React,
+        &first,
+        &asker(&alice, Role::Player),
+        &original,
+        &full
+    )
+    .is_ok());
 }

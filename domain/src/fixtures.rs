@@ -31,5 +31,6 @@ pub fn table(gm_sees_whispers: bool) -> TableFacts {
             character("hollin", "Mayor Hollin", &["gm"]),
         ],
         gm_sees_whispers,
+        message_rules: Default::default(),
     }
 }

@@ -64,6 +64,9 @@ pub struct TableFacts {
     pub characters: Vec<CharacterFact>,
     /// Whether GMs read whispers they are not part of.
     pub gm_sees_whispers: bool,
+    /// How messages may change here (edit window, who pins).
+    #[serde(default)]
+    pub message_rules: crate::change::MessageRules,
 }
 
 impl TableFacts {

@@ -45,6 +45,13 @@ pub trait Backend: Send + Sync + 'static {
     async fn create_session(&self, user: &UserId, campaign: &CampaignId, title: &str) -> Result<SessionId, Problem>;
     /// Turns the campaign's `gm_sees_whispers` setting on or off (GMs only).
     async fn set_gm_sees_whispers(&self, user: &UserId, campaign: &CampaignId, on: bool) -> Result<(), Problem>;
+    /// Sets how the campaign's messages may change: edit window and who pins (GMs only).
+    async fn set_message_rules(
+        &self,
+        user: &UserId,
+        campaign: &CampaignId,
+        rules: crate::domain::change::MessageRules,
+    ) -> Result<(), Problem>;
     /// Starts, pauses or ends a session (GMs only).
     async fn change_session(
         &self,

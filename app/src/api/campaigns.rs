@@ -109,6 +109,26 @@ pub async fn set_gm_sees_whispers(campaign_id: CampaignId, on: bool) -> Result<(
         .map_err(ApiError::from)
 }
 
+/// Sets how the campaign's messages may change (GMs only): the edit window in minutes (`None`: no limit, 0:
+/// editing off) and whether players may pin.
+#[server(output = TextJson)]
+pub async fn set_message_rules(
+    campaign_id: CampaignId,
+    edit_window_minutes: Option<u32>,
+    players_may_pin: bool,
+) -> Result<(), ApiError> {
+    use super::backend::{backend, require_user};
+    let user = require_user().await?;
+    let rules = crate::domain::change::MessageRules {
+        edit_window_minutes,
+        players_may_pin,
+    };
+    backend()?
+        .set_message_rules(&user.id, &campaign_id, rules)
+        .await
+        .map_err(ApiError::from)
+}
+
 /// Adds a table channel such as `#scheduling`; GMs only.
 #[server(output = TextJson)]
 pub async fn create_table_channel(campaign_id: CampaignId, name: String) -> Result<ChannelId, ApiError> {

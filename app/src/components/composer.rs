@@ -1,10 +1,11 @@
 //! The composer: Enter sends, Shift+Enter starts a new line, Up in an empty box edits your last message (or
-//! recalls it when it cannot be edited, such as a roll),
+//! recalls it when it cannot be edited, such as a roll), Escape drops a reply being written,
 //! `/` and `@` open suggestions. Closed (and saying why) when the session room does not accept posts; a
 //! refused send puts its text back so nothing typed is lost. Each channel keeps its own unsent draft.
 
 use super::autocomplete::{Item, SuggestionList, Suggestions};
 use super::problem::ProblemNotice;
+use super::replies::ReplyBar;
 use super::speak_as::{Choice, SpeakAs};
 use crate::domain::ids::{ChannelId, UserId};
 use crate::domain::policy::{Lane, TableFacts};
@@ -66,6 +67,14 @@ pub fn Composer(
             draft.set(saved(current.as_ref()));
         }
         current
+    });
+    // Choosing "Reply" on a message puts the caret here.
+    Effect::new(move |_| {
+        if feed.replying.with(Option::is_some) {
+            if let Some(el) = input.get_untracked() {
+                let _ = el.focus();
+            }
+        }
     });
     // A refused send comes back into an empty composer.
     Effect::new(move |_| {
@@ -150,10 +159,16 @@ pub fn Composer(
                 return;
             }
         }
-        if key == "ArrowUp" && draft.get_untracked().is_empty() {
+        if key == "Escape" && feed.replying.with_untracked(Option::is_some) {
+            ev.prevent_default();
+            feed.replying.set(None);
+        } else if key == "ArrowUp" && draft.get_untracked().is_empty() {
             // Your last message opens for editing when it can be edited; otherwise (a roll, say) its text comes
             // back to be sent again.
-            let editable = viewer.get_untracked().and_then(|v| feed.last_editable(&v));
+            let rules = facts.with_untracked(|f| f.as_ref().map(|f| f.message_rules).unwrap_or_default());
+            let editable = viewer
+                .get_untracked()
+                .and_then(|v| feed.last_editable(&v, rules, super::times::now_ms()));
             if let Some(id) = editable {
                 ev.prevent_default();
                 feed.editing.set(Some(id));
@@ -178,6 +193,7 @@ pub fn Composer(
             {move || closed_reason().map(|reason| view! {
                 <p data-testid="composer-closed" role="status" class="mb-2 text-sm text-amber-300">{reason}</p>
             })}
+            <ReplyBar feed />
             <SpeakAs choice facts viewer draft lane />
             <SuggestionList items highlight=suggestions.highlight on_pick=Callback::new(pick) />
             <form class="flex items-end gap-2" on:submit=move |ev| { ev.prevent_default(); submit(); }>

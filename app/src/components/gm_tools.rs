@@ -1,10 +1,12 @@
-//! Controls only GMs see: new session, start/pause/end the selected one, and invite links.
+//! Controls only GMs see: new session, start/pause/end the selected one, invite links and the campaign's
+//! settings.
 
-use crate::api::campaigns::{create_invite, set_gm_sees_whispers, ChangeSession};
+use crate::api::campaigns::{create_invite, set_gm_sees_whispers, set_message_rules, ChangeSession};
 use crate::components::actions::PageActions;
 use crate::components::icon::{Icon, IconKind};
 use crate::components::problem::ProblemNotice;
 use crate::domain::campaign::{SessionAction, SessionStatus};
+use crate::domain::change::MessageRules;
 use crate::domain::ids::{CampaignId, SessionId};
 use crate::domain::Problem;
 use leptos::prelude::*;
@@ -34,11 +36,12 @@ pub fn SessionControls(session_id: SessionId, status: SessionStatus, actions: Pa
     }
 }
 
-/// New-session form, invite link, and the campaign's whisper setting.
+/// New-session form, invite link, and the campaign's settings (whispers, edits, pins).
 #[component]
 pub fn GmPanel(
     campaign_id: CampaignId,
     gm_sees_whispers: bool,
+    message_rules: MessageRules,
     on_change: Callback<()>,
     actions: PageActions,
 ) -> impl IntoView {
@@ -57,6 +60,7 @@ pub fn GmPanel(
             }
         });
     };
+    let rules_campaign = campaign_id.clone();
     let create = actions.create_session;
     let invite: RwSignal<Option<Result<String, Problem>>> = RwSignal::new(None);
     let invite_campaign = campaign_id.clone();
@@ -94,9 +98,66 @@ pub fn GmPanel(
             "GMs read players' whispers"
         </label>
         <ProblemNotice problem=setting_problem testid="setting-error" />
+        <MessageRulesForm campaign_id=rules_campaign rules=message_rules on_change />
         <button data-testid="invite-create" class="btn-quiet mt-2 w-full" on:click=make_invite>"Invite players"</button>
         {invite_link}
         <ProblemNotice problem=Signal::derive(move || invite.get().and_then(Result::err)) testid="invite-create-error" />
+    }
+}
+
+/// The campaign's rules for changing messages: the edit window (empty for no limit, 0 turns editing off) and
+/// whether players may pin. Saved together; the server checks them again.
+#[component]
+fn MessageRulesForm(campaign_id: CampaignId, rules: MessageRules, on_change: Callback<()>) -> impl IntoView {
+    let window = RwSignal::new(rules.edit_window_minutes.map(|m| m.to_string()).unwrap_or_default());
+    let players_pin = RwSignal::new(rules.players_may_pin);
+    let problem: RwSignal<Option<Problem>> = RwSignal::new(None);
+    let saved = RwSignal::new(false);
+    let save = move |_| {
+        let text = window.get_untracked();
+        let minutes = match text.trim() {
+            "" => None,
+            digits => match digits.parse::<u32>() {
+                Ok(minutes) => Some(minutes),
+                Err(_) => {
+                    problem.set(Some(Problem::invalid(
+                        "The edit window is a whole number of minutes.",
+                        "Leave it empty for no limit, or 0 to turn editing off.",
+                    )));
+                    return;
+                }
+            },
+        };
+        let campaign_id = campaign_id.clone();
+        leptos::task::spawn_local(async move {
+            match set_message_rules(campaign_id, minutes, players_pin.get_untracked()).await {
+                Ok(()) => {
+                    problem.set(None);
+                    saved.set(true);
+                    on_change.run(());
+                }
+                Err(refusal) => problem.set(Some(refusal.into())),
+            }
+        });
+    };
+    view! {
+        <fieldset class="mt-2 text-sm text-slate-300">
+            <legend class="sr-only">"Message rules"</legend>
+            <label class="flex items-center gap-2">
+                "Edits allowed for"
+                <input data-testid="edit-window" inputmode="numeric" placeholder="any time" class="field mt-0 w-20 py-0.5 text-sm"
+                    prop:value=move || window.get() on:input=move |ev| { saved.set(false); window.set(event_target_value(&ev)) } />
+                "minutes"
+            </label>
+            <label class="mt-1 flex items-center gap-2">
+                <input type="checkbox" data-testid="players-may-pin" prop:checked=move || players_pin.get()
+                    on:change=move |ev| { saved.set(false); players_pin.set(event_target_checked(&ev)) } />
+                "Players may pin messages"
+            </label>
+            <button data-testid="message-rules-save" class="btn-quiet mt-1" on:click=save>"Save message rules"</button>
+            {move || saved.get().then(|| view! { <span data-testid="message-rules-saved" role="status" class="ml-2 text-xs text-emerald-300">"Saved"</span> })}
+            <ProblemNotice problem testid="message-rules-error" />
+        </fieldset>
     }
 }
 

@@ -1,4 +1,4 @@
-//! What a reader can do to a message from its menu (shown on hover and on keyboard focus): react, edit their own
+//! What a reader can do to a message from its menu (shown on hover and on keyboard focus): react, reply, edit their own
 //! text, delete their own (a GM: anyone's) after a confirming second click, pin and unpin (GMs). What is offered
 //! is decided by the shared rule the server enforces (`domain::change::permitted`). Also the editor that takes
 //! the body's place while editing, and the earlier versions a GM can open.
@@ -6,7 +6,7 @@
 use super::reactions::EmojiPicker;
 use super::times;
 use crate::domain::campaign::Role;
-use crate::domain::change::{self, ChangeKind, State, Version};
+use crate::domain::change::{self, Asker, ChangeKind, State, Version};
 use crate::domain::ids::{MessageId, UserId};
 use crate::domain::message::Message;
 use crate::domain::policy::TableFacts;
@@ -36,8 +36,15 @@ pub fn MessageActions(
     let (for_rule, state_for_rule) = (message.clone(), state.clone());
     let may = move |kind: ChangeKind| {
         viewer.with(|v| {
-            v.as_ref()
-                .is_some_and(|v| change::permitted(kind, "", v, role.get(), &for_rule, &state_for_rule).is_ok())
+            v.as_ref().is_some_and(|v| {
+                let asker = Asker {
+                    user: v,
+                    role: role.get(),
+                    rules: facts.with(|f| f.as_ref().map(|f| f.message_rules).unwrap_or_default()),
+                    now: times::now_ms(),
+                };
+                change::permitted(kind, "", &asker, &for_rule, &state_for_rule).is_ok()
+            })
         })
     };
     let picking = RwSignal::new(false);
@@ -69,6 +76,12 @@ pub fn MessageActions(
             {(state.deleted.is_none()).then(|| view! {
                 <button data-testid="action-react" class="msg-action" aria-label="Add a reaction"
                     aria-expanded=move || picking.get().to_string() on:click=move |_| picking.update(|p| *p = !*p)>"☺ +"</button>
+            })}
+            {(state.deleted.is_none()).then(|| {
+                let id = message.message_id.clone();
+                view! {
+                    <button data-testid="action-reply" class="msg-action" on:click=move |_| feed.replying.set(Some(id.clone()))>"Reply"</button>
+                }
             })}
             {button.clone()(ChangeKind::Edit, "Edit", "action-edit")}
             {

@@ -1,6 +1,6 @@
 //! One message in the timeline: speaker, visibility (icon and words), its time, and the body by kind: speech, an
 //! action (`/me`), narration (`/desc`), a notice, or a roll card with every die and the total; then what changed
-//! it (edited, deleted, pinned, reactions) and its menu. Messages that mention the reader (or a character they
+//! it (edited, deleted, pinned, reactions) and its menu; a reply shows the quote of what it answers. Messages that mention the reader (or a character they
 //! control) are highlighted.
 
 use super::icon::Icon;
@@ -8,6 +8,7 @@ use super::labels;
 use super::markup_view::Markup;
 use super::message_actions::{MessageActions, MessageEditor, Versions};
 use super::reactions::Reactions;
+use super::replies::ReplyQuote;
 use super::times;
 use crate::domain::audience::AudienceScope;
 use crate::domain::change::State;
@@ -83,7 +84,9 @@ pub fn MessageRow(
     let id = message.message_id.clone();
     let editing = Memo::new(move |_| feed.editing.with(|e| e.as_ref() == Some(&id)));
     let (editor_id, editor_body) = (message.message_id.clone(), message.body.clone());
+    let quote = message.reply.clone().map(|reply| view! { <ReplyQuote reply feed /> });
     let body = view! {
+        {quote}
         <div class:hidden=move || editing.get()>{body}</div>
         <Show when=move || editing.get()>
             <MessageEditor message_id=editor_id.clone() body=editor_body.clone() feed />
@@ -122,8 +125,11 @@ pub fn MessageRow(
         state.edited_at.is_some(),
         state.pinned.is_some(),
     );
+    let sequence_id = message.sequence_id;
+    let highlighted = Memo::new(move |_| feed.highlight.get() == Some(sequence_id));
     view! {
-        <li data-testid="message" data-seq=message.sequence_id data-kind=message.kind.as_str()
+        <li data-testid="message" data-seq=message.sequence_id data-highlighted=move || highlighted.get().to_string()
+            class:ring-2=move || highlighted.get() class:ring-indigo-400=move || highlighted.get() data-kind=message.kind.as_str()
             data-actor=message.actor.kind.as_str() data-audience=message.audience.scope.as_str()
             data-mentioned=move || mentioned.get().to_string() data-message-id=message.message_id.to_string()
             data-deleted=flags.0.to_string() data-edited=flags.1.to_string() data-pinned=flags.2.to_string() class=class>

@@ -14,6 +14,7 @@ pub mod message_row;
 pub mod nav;
 pub mod problem;
 pub mod reactions;
+pub mod replies;
 pub mod sidebar;
 pub mod speak_as;
 pub mod timeline;

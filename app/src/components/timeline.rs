@@ -78,6 +78,26 @@ pub fn Timeline(
         }
         Some((first, el.scroll_height()))
     });
+    // A jump (a clicked quote or pinned entry) brings its message into view once it is laid out, a third of
+    // the way down, above anything that keeps the view at the bottom.
+    Effect::new(move |_| {
+        let Some(sequence_id) = feed.highlight.get() else {
+            return;
+        };
+        request_animation_frame(move || {
+            let Some(el) = list.get_untracked() else {
+                return;
+            };
+            let selector = format!("[data-seq='{sequence_id}']");
+            let row = el.query_selector(&selector).ok().flatten();
+            if let Some(row) =
+                row.and_then(|row| leptos::wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(row).ok())
+            {
+                pinned.set(false);
+                el.set_scroll_top(row.offset_top() - el.client_height() / 3);
+            }
+        });
+    });
     let jump = move |_| {
         pinned.set(true);
         scroll_to_bottom(list);
@@ -97,7 +117,7 @@ pub fn Timeline(
             {filter_button(Filter::Whispers, "Private", "filter-whispers")}
         </div>
         <ol node_ref=list data-testid="timeline" data-channel=move || feed.channel.get().map(|c| c.to_string()) on:scroll=on_scroll aria-live="polite"
-            class="flex-1 space-y-1 overflow-y-auto px-3 py-2">
+            class="relative flex-1 space-y-1 overflow-y-auto px-3 py-2">
             <Show when=move || feed.has_more.get()>
                 <li class="py-2 text-center text-xs text-slate-500">
                     <button class="underline" on:click=move |_| feed.load_older()>
@@ -152,11 +172,15 @@ enum Row {
 }
 
 impl Row {
-    /// Days by their day; messages by id and revision, so a changed message is drawn again.
+    /// Days by their day; messages by id, revision and quote, so a changed message (or the original a reply
+    /// quotes) is drawn again.
     fn key(&self) -> String {
         match self {
             Self::Day(at) => format!("day-{}", times::day_of(*at)),
-            Self::Said(said) => format!("{}-{}", said.0.message_id, said.1.revision),
+            Self::Said(said) => {
+                let quote = said.0.quote().map(|q| (q.deleted, q.excerpt.as_str()));
+                format!("{}-{}-{quote:?}", said.0.message_id, said.1.revision)
+            }
         }
     }
 }

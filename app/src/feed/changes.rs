@@ -7,6 +7,7 @@ use crate::domain::change::{self, ChangeKind, State};
 use crate::domain::frames::{ChangeTarget, ClientFrame};
 use crate::domain::ids::MessageId;
 use crate::domain::message::Message;
+use crate::domain::reply::{self, Reply};
 use crate::domain::{ErrorCode, Problem};
 use leptos::prelude::*;
 
@@ -34,7 +35,12 @@ impl ChatFeed {
         if !paged && !shown && above_a_gap {
             return;
         }
+        let reader = self.reader.get_untracked();
         self.messages.update(|all| {
+            // A changed original (replayed or paged as it is now) brings the replies quoting it up to date.
+            if !state.is_untouched() {
+                reply::requote(all.values_mut(), &message, &state, reader);
+            }
             all.insert(message.sequence_id, message);
         });
         self.states.update(|states| {
@@ -57,19 +63,38 @@ impl ChatFeed {
             return;
         };
         let reader = self.reader.get_untracked();
+        if change
+            .change
+            .as_ref()
+            .is_some_and(|c| matches!(c.kind, ChangeKind::Pin | ChangeKind::Unpin))
+            && self.pins.with_untracked(Option::is_some)
+        {
+            self.open_pins();
+        }
         let Some(sequence) = self
             .messages
             .with_untracked(|m| m.values().find(|m| m.message_id == target).map(|m| m.sequence_id))
         else {
+            // The original is not loaded: replies below it that quote it follow the change on their own.
+            self.messages.update(|all| {
+                for message in all.values_mut() {
+                    if let Some(Reply::Quote(quote)) = message.reply.as_mut() {
+                        quote.follow(change, reader);
+                    }
+                }
+            });
             return;
         };
         let mut state = self
             .states
             .with_untracked(|s| s.get(&target).cloned().unwrap_or_default());
         self.messages.update(|all| {
-            if let Some(message) = all.get_mut(&sequence) {
-                change::apply(message, &mut state, change, reader);
-            }
+            let Some(message) = all.get_mut(&sequence) else {
+                return;
+            };
+            change::apply(message, &mut state, change, reader);
+            let original = message.clone();
+            reply::requote(all.values_mut(), &original, &state, reader);
         });
         self.states.update(|states| {
             states.insert(target, state);
@@ -114,18 +139,31 @@ impl ChatFeed {
         self.command(Command::Frame(frame));
     }
 
-    /// The reader's last message in the shown channel that they may still edit, for Up in an empty composer.
-    pub fn last_editable(&self, reader: &crate::domain::ids::UserId) -> Option<MessageId> {
-        let deleted = |id: &MessageId| {
-            self.states
-                .with_untracked(|s| s.get(id).is_some_and(|s| s.deleted.is_some()))
+    /// The reader's last message in the shown channel that they may still edit under the campaign's `rules`,
+    /// for Up in an empty composer.
+    pub fn last_editable(
+        &self,
+        reader: &crate::domain::ids::UserId,
+        rules: change::MessageRules,
+        now: i64,
+    ) -> Option<MessageId> {
+        let asker = change::Asker {
+            user: reader,
+            role: crate::domain::campaign::Role::Player,
+            rules,
+            now,
         };
-        self.messages.with_untracked(|all| {
+        let last = self.messages.with_untracked(|all| {
             all.values()
                 .rev()
                 .find(|m| m.sender_id.as_ref() == Some(reader))
-                .filter(|m| change::editable(m) && !deleted(&m.message_id))
-                .map(|m| m.message_id.clone())
-        })
+                .cloned()
+        })?;
+        let state = self
+            .states
+            .with_untracked(|s| s.get(&last.message_id).cloned().unwrap_or_default());
+        change::permitted(ChangeKind::Edit, "", &asker, &last, &state)
+            .ok()
+            .map(|()| last.message_id)
     }
 }

@@ -5,6 +5,7 @@
 //! task exists only in the browser (`socket`, built with `hydrate`).
 
 mod changes;
+mod jumps;
 mod outbox;
 #[cfg(test)]
 mod outbox_tests;
@@ -101,7 +102,7 @@ pub struct ChatFeed {
     /// The message to bring into view and highlight (a clicked quote or pinned entry), once it is loaded.
     pub highlight: RwSignal<Option<i64>>,
     /// The sequence id a jump is loading older pages towards (`chat.history.around`), while it is.
-    jumping: RwSignal<Option<i64>>,
+    pub(crate) jumping: RwSignal<Option<i64>>,
     /// The pinned list, while its panel is open (`None`: closed or not loaded yet).
     pub pins: RwSignal<Option<Vec<Message>>>,
     /// Emoji this reader reacted with, most recent first, for the picker.
@@ -302,7 +303,11 @@ impl ChatFeed {
                 }
                 self.has_more.set(has_more);
                 self.loading_older.set(false);
+                self.continue_jump();
             }
+            ServerFrame::Pins {
+                channel_id, messages, ..
+            } if is_current(&channel_id) => self.take_pins(messages),
             ServerFrame::Message { message, state } if is_current(&message.channel_id) => {
                 let answered = message.client_message_id.clone();
                 self.take_message(*message, state.map(|s| *s), false);

@@ -8,6 +8,7 @@ use crate::components::composer::Composer;
 use crate::components::connection::ConnectionBadge;
 use crate::components::gm_tools::{GmPanel, SessionControls};
 use crate::components::problem::ProblemNotice;
+use crate::components::replies::{PinnedPanel, PinsButton};
 use crate::components::sidebar::{status_words, PeoplePanel, SessionList};
 use crate::components::speak_as::Choice;
 use crate::components::timeline::Timeline;
@@ -131,10 +132,12 @@ pub fn CampaignPage() -> impl IntoView {
                             }.into_any())
                         })}
                     </Transition>
+                    <PinsButton feed />
                     <ConnectionBadge feed />
                 </header>
                 <Show when=move || feed.channel.get().is_some()
                     fallback=|| view! { <p class="p-6 text-slate-400">"No session yet. A GM can create one in the sidebar."</p> }>
+                    <PinnedPanel feed />
                     <Timeline feed facts viewer />
                     <Composer feed choice facts viewer lane />
                 </Show>
@@ -152,7 +155,7 @@ fn Sidebar(
     actions: PageActions,
 ) -> impl IntoView {
     let gm_panel = (campaign.role == Role::Gm).then(|| {
-        view! { <GmPanel campaign_id=campaign.id.clone() gm_sees_whispers=campaign.facts.gm_sees_whispers on_change actions /> }
+        view! { <GmPanel campaign_id=campaign.id.clone() gm_sees_whispers=campaign.facts.gm_sees_whispers message_rules=campaign.facts.message_rules on_change actions /> }
     });
     view! {
         <h1 data-testid="campaign-title" class="mb-2 text-lg font-semibold">{campaign.name.clone()}</h1>

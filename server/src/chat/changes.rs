@@ -12,7 +12,7 @@ use super::{journal, ChatService};
 use crate::store::OrInternal;
 use app::domain::actor::Actor;
 use app::domain::campaign::Role;
-use app::domain::change::{self, Change, ChangeKind, Reader, State};
+use app::domain::change::{self, Asker, Change, ChangeKind, Reader, State};
 use app::domain::frames::{ChangeTarget, ServerFrame};
 use app::domain::ids::{ChannelId, MessageId};
 use app::domain::markup;
@@ -70,9 +70,14 @@ impl ChatService {
             }
             _ => String::new(),
         };
-        let role = access.viewer.role;
-        change::permitted(request.kind, &text, &user.id, role, &target, &state)?;
         let facts = self.roster.facts(self.game.as_ref(), &access.campaign_id).await?;
+        let asker = Asker {
+            user: &user.id,
+            role: access.viewer.role,
+            rules: facts.message_rules,
+            now: crate::store::now_ms(),
+        };
+        change::permitted(request.kind, &text, &asker, &target, &state)?;
         let mentions = match request.kind {
             ChangeKind::Edit => mentions::resolve(&text, &facts)?,
             _ => Vec::new(),

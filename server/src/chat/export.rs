@@ -176,6 +176,13 @@ fn markdown(
             "\n**{speaker}** · {} · _{visibility}_{noted}  \n",
             utc_stamp(message.sent_at)
         );
+        if let Some((speaker, text)) = message.reply.as_ref().map(super::export_markup::reply_line) {
+            let _ = writeln!(
+                out,
+                "> ↪ replying to {speaker}{}{text}  ",
+                if speaker.is_empty() { "" } else { ": " }
+            );
+        }
         let body = body_or_marker(message, state);
         match (&message.kind, &message.roll) {
             (MessageKind::Roll, Some(roll)) => {
@@ -248,6 +255,15 @@ fn html(
             utc_stamp(message.sent_at),
             escape(&visibility)
         );
+        if let Some((speaker, text)) = message.reply.as_ref().map(super::export_markup::reply_line) {
+            let speaker = (!speaker.is_empty()).then(|| format!("<strong>{}</strong>: ", escape(&speaker)));
+            let _ = write!(
+                out,
+                "<p class=\"meta reply\">↪ replying to {}{}</p>",
+                speaker.unwrap_or_default(),
+                escape(&text)
+            );
+        }
         for version in state.map(|s| s.versions.as_slice()).unwrap_or_default() {
             let _ = write!(
                 out,

@@ -106,3 +106,16 @@ pub fn roll_summary(roll: &RollResult) -> String {
         .collect();
     format!("{}: {} = {}", roll.notation, values.join(", "), roll.total)
 }
+
+/// What a reply answers, in words for an export (its quote already decided for the viewer): the speaker and
+/// start of the original, "a deleted message", or "a message you cannot see" with nothing of it.
+pub fn reply_line(reply: &app::domain::reply::Reply) -> (String, String) {
+    use app::domain::reply::Reply;
+    match reply {
+        Reply::Hidden => (String::new(), "a message you cannot see".to_owned()),
+        Reply::Quote(quote) if quote.deleted && quote.excerpt.is_empty() => {
+            (quote.speaker.clone(), "(message deleted)".to_owned())
+        }
+        Reply::Quote(quote) => (quote.speaker.clone(), quote.excerpt.clone()),
+    }
+}

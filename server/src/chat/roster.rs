@@ -143,6 +143,7 @@ mod tests {
             members: Vec::new(),
             characters: Vec::new(),
             gm_sees_whispers: false,
+            message_rules: Default::default(),
         }
     }
 

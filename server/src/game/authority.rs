@@ -173,13 +173,19 @@ impl GameAuthority for Game {
         .fetch_all(&self.pool)
         .await
         .or_fault()?;
-        let gm_sees_whispers: i64 = sqlx::query_scalar("SELECT gm_sees_whispers FROM campaigns WHERE id = $1")
-            .bind(campaign.as_str())
-            .fetch_optional(&self.pool)
-            .await
-            .or_fault()?
-            .unwrap_or(0);
+        let settings: Option<(i64, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT gm_sees_whispers, edit_window_minutes, players_may_pin FROM campaigns WHERE id = $1",
+        )
+        .bind(campaign.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .or_fault()?;
+        let (gm_sees_whispers, edit_window, players_may_pin) = settings.unwrap_or((0, None, 0));
         let gm_sees_whispers = gm_sees_whispers != 0;
+        let message_rules = app::domain::change::MessageRules {
+            edit_window_minutes: edit_window.and_then(|minutes| u32::try_from(minutes).ok()),
+            players_may_pin: players_may_pin != 0,
+        };
         let mut characters: Vec<CharacterFact> = Vec::new();
         for (id, name, controller) in controls {
             if characters.last().is_none_or(|c| c.id.as_str() != id) {
@@ -206,6 +212,7 @@ impl GameAuthority for Game {
                 .collect(),
             characters,
             gm_sees_whispers,
+            message_rules,
         })
     }
 

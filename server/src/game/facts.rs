@@ -6,6 +6,7 @@
 //! writer's batches, serialised straight from the message (`authority::InGameFact`) on the send path.
 
 use app::domain::campaign::{Role, SessionStatus};
+use app::domain::change::MessageRules;
 use app::domain::ids::{ChannelId, CharacterId, SessionId, UserId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -66,6 +67,8 @@ pub enum GameFact {
     },
     /// A GM changed the campaign's `gm_sees_whispers`.
     SettingChanged { gm_sees_whispers: bool, by: UserId },
+    /// A GM changed how messages may change (edit window, who pins).
+    MessageRulesChanged { rules: MessageRules, by: UserId },
     /// A GM gave another member control of a character.
     CharacterShared {
         character: CharacterId,
@@ -135,6 +138,13 @@ mod tests {
             },
             GameFact::SettingChanged {
                 gm_sees_whispers: true,
+                by: UserId::from("gm"),
+            },
+            GameFact::MessageRulesChanged {
+                rules: MessageRules {
+                    edit_window_minutes: Some(15),
+                    players_may_pin: true,
+                },
                 by: UserId::from("gm"),
             },
         ];

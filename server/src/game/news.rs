@@ -135,6 +135,7 @@ fn news_of(fact: &GameFact) -> Option<TableNews> {
         | GameFact::SessionCreated { .. }
         | GameFact::TableChannelCreated { .. }
         | GameFact::SettingChanged { .. }
+        | GameFact::MessageRulesChanged { .. }
         | GameFact::CharacterShared { .. } => return None,
     })
 }

@@ -3,6 +3,7 @@
 use super::facts::GameFact;
 use super::Game;
 use crate::store::OrInternal;
+use app::domain::change::MessageRules;
 use app::domain::ids::{CampaignId, CharacterId, UserId};
 use app::domain::Problem;
 
@@ -27,6 +28,32 @@ impl Game {
             },
         )
         .await?;
+        Ok(())
+    }
+
+    /// Sets how the campaign's messages may change (GMs only): the edit window and whether players pin. The
+    /// next change anywhere in the campaign is decided under them (the roster is told, on every instance).
+    pub async fn set_message_rules(
+        &self,
+        user: &UserId,
+        campaign: &CampaignId,
+        rules: MessageRules,
+    ) -> Result<(), Problem> {
+        rules.validate()?;
+        self.require_gm(user, campaign).await?;
+        let mut tx = crate::store::begin_write(&self.pool).await.or_internal()?;
+        sqlx::query("UPDATE campaigns SET edit_window_minutes = $1, players_may_pin = $2 WHERE id = $3")
+            .bind(rules.edit_window_minutes.map(i64::from))
+            .bind(i64::from(rules.players_may_pin))
+            .bind(campaign.as_str())
+            .execute(&mut *tx)
+            .await
+            .or_internal()?;
+        let fact = GameFact::MessageRulesChanged {
+            rules,
+            by: user.clone(),
+        };
+        self.commit_table_change(tx, campaign, fact).await?;
         Ok(())
     }
 

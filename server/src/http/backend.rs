@@ -88,6 +88,14 @@ impl Backend for ServerBackend {
     async fn set_gm_sees_whispers(&self, user: &UserId, campaign: &CampaignId, on: bool) -> Result<(), Problem> {
         self.game.set_gm_sees_whispers(user, campaign, on).await
     }
+    async fn set_message_rules(
+        &self,
+        user: &UserId,
+        campaign: &CampaignId,
+        rules: app::domain::change::MessageRules,
+    ) -> Result<(), Problem> {
+        self.game.set_message_rules(user, campaign, rules).await
+    }
     async fn change_session(
         &self,
         user: &UserId,

@@ -61,6 +61,8 @@ pub const TABLES: &[Table] = &[
             ("created_by", Text),
             ("gm_sees_whispers", Integer),
             ("created_at", Integer),
+            ("edit_window_minutes", Integer),
+            ("players_may_pin", Integer),
         ],
         order_by: "id",
     },

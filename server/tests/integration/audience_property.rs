@@ -75,6 +75,11 @@ async fn build(world: &World, scenario: &Scenario) -> Table {
     game.set_gm_sees_whispers(&gm.id, &campaign, scenario.gm_sees_whispers)
         .await
         .unwrap();
+    let rules = app::domain::change::MessageRules {
+        edit_window_minutes: scenario.rules.0.then_some(0),
+        players_may_pin: scenario.rules.1,
+    };
+    game.set_message_rules(&gm.id, &campaign, rules).await.unwrap();
     let session = game.create_session(&gm.id, &campaign, "Room").await.unwrap();
     game.change_session(&gm.id, &session, SessionAction::Start)
         .await
@@ -392,7 +397,7 @@ async fn check(world: &World, scenario: &Scenario) -> Result<(), TestCaseError> 
         }
     }
     // Then the messages' life: edits, deletes, reactions and pins, and every surface they reach.
-    changes::check(&chat, &table, &scenario.changes, scenario.resume_at, &mut inboxes).await?;
+    changes::check(&chat, &table, scenario, &mut inboxes).await?;
     // Leave like a closing connection does, so rooms do not pile up across cases.
     for connection in connections {
         listening.hub().unsubscribe(&table.channel, connection);

@@ -24,6 +24,7 @@ mod markup_socket;
 mod message_changes;
 mod message_changes_later;
 mod message_layout_migration;
+mod message_rules;
 mod notices;
 mod off_game_channels;
 mod operations;

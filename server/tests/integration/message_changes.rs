@@ -3,7 +3,7 @@
 //! found after a resume as the message is now, with no earlier text on a member's wire.
 
 use crate::support::{Client, TestServer};
-use app::domain::ids::ChannelId;
+use app::domain::ids::{CampaignId, ChannelId};
 use app::domain::views::UserSummary;
 use serde_json::{json, Value};
 
@@ -57,8 +57,10 @@ pub(crate) fn entry<'a>(history: &'a Value, id: &Value) -> (&'a Value, &'a Value
 pub(crate) struct Table {
     pub(crate) server: TestServer,
     pub(crate) gm: UserSummary,
+    pub(crate) bob: UserSummary,
     pub(crate) alice: UserSummary,
     pub(crate) channel: ChannelId,
+    pub(crate) campaign: CampaignId,
     pub(crate) gm_socket: Client,
     pub(crate) alice_socket: Client,
     pub(crate) bob_socket: Client,
@@ -69,15 +71,17 @@ pub(crate) async fn table() -> Table {
     let (gm, gm_token) = server.user("gamemaster").await;
     let (alice, alice_token) = server.user("alice").await;
     let (bob, bob_token) = server.user("bob").await;
-    let (_, _, channel) = server.table(&gm, &[&alice, &bob], true).await;
+    let (campaign, _, channel) = server.table(&gm, &[&alice, &bob], true).await;
     let gm_socket = server.connect(&gm_token).await;
     let alice_socket = server.connect(&alice_token).await;
     let bob_socket = server.connect(&bob_token).await;
     Table {
         server,
         gm,
+        bob,
         alice,
         channel,
+        campaign,
         gm_socket,
         alice_socket,
         bob_socket,
@@ -87,6 +91,8 @@ pub(crate) async fn table() -> Table {
 #[tokio::test]
 async fn an_edit_is_live_for_everyone_who_sees_it_and_only_gms_keep_the_earlier_text() {
     let Table {
+        campaign: _,
+        bob: _,
         alice: _,
         channel,
         mut gm_socket,
@@ -135,6 +141,8 @@ async fn an_edit_is_live_for_everyone_who_sees_it_and_only_gms_keep_the_earlier_
 #[tokio::test]
 async fn every_change_that_is_not_allowed_is_refused_with_its_own_code() {
     let Table {
+        campaign: _,
+        bob: _,
         alice,
         channel,
         mut gm_socket,
@@ -275,6 +283,8 @@ async fn a_retried_change_applies_once() {
 #[tokio::test]
 async fn a_reaction_to_a_whisper_never_reaches_anyone_outside_it() {
     let Table {
+        campaign: _,
+        bob: _,
         alice,
         channel,
         mut gm_socket,

@@ -78,6 +78,8 @@ async fn a_member_who_was_away_resumes_into_the_final_state_with_no_earlier_text
 async fn exports_and_history_follow_the_timeline_rule_for_each_viewer() {
     use server::chat::ExportFormat;
     let Table {
+        campaign: _,
+        bob: _,
         server,
         gm,
         alice,
@@ -121,6 +123,8 @@ async fn exports_and_history_follow_the_timeline_rule_for_each_viewer() {
 #[tokio::test]
 async fn a_reaction_flood_is_refused_and_others_are_not_held_up() {
     let Table {
+        campaign: _,
+        bob: _,
         channel,
         mut gm_socket,
         mut alice_socket,

@@ -5,7 +5,7 @@
 use crate::message_changes::{entry, page, table, until_pong, wire_text, Table};
 use app::domain::frames::ServerFrame;
 use serde_json::{json, Value};
-use server::chat::SendRequest;
+use server::chat::{ExportFormat, SendRequest};
 
 fn whisper_to(to: &str) -> Value {
     json!({"audience": {"scope": "targets", "targets": [{"kind": "user", "id": to}]}})
@@ -14,13 +14,15 @@ fn whisper_to(to: &str) -> Value {
 #[tokio::test]
 async fn a_reply_quotes_a_whisper_only_for_the_whisper_s_audience() {
     let Table {
+        campaign: _,
+        bob,
         alice,
         channel,
         mut gm_socket,
         mut alice_socket,
         mut bob_socket,
-        server: _server,
-        gm: _,
+        server,
+        gm,
     } = table().await;
     for socket in [&mut gm_socket, &mut alice_socket, &mut bob_socket] {
         socket.join(&channel, None).await;
@@ -65,6 +67,23 @@ async fn a_reply_quotes_a_whisper_only_for_the_whisper_s_audience() {
         to_gm["message"]["reply"]["quote"]["speaker"]
     );
 
+    // Exports follow the same rule.
+    let export = |user| {
+        let (chat, channel) = (server.state.chat.clone(), channel.clone());
+        async move {
+            let markdown = chat.export(&user, &channel, ExportFormat::Markdown).await.unwrap().body;
+            let html = chat.export(&user, &channel, ExportFormat::Html).await.unwrap().body;
+            format!("{markdown}\n{html}")
+        }
+    };
+    let bobs = export(bob.clone()).await;
+    assert!(
+        bobs.contains("replying to a message you cannot see") && !bobs.contains("butler"),
+        "{bobs}"
+    );
+    let gms = export(gm.clone()).await;
+    assert!(gms.contains(": The butler did it."), "{gms}");
+
     // Replying to what one may not see is answered as replying to nothing at all.
     let hidden = bob_socket
         .say_with(&channel, "b1", "what?", json!({"reply_to": secret}))
@@ -87,6 +106,8 @@ async fn a_reply_quotes_a_whisper_only_for_the_whisper_s_audience() {
 #[tokio::test]
 async fn a_quote_shows_its_original_as_it_is_now_and_a_deleted_one_cannot_be_answered() {
     let Table {
+        campaign: _,
+        bob: _,
         channel,
         mut gm_socket,
         mut alice_socket,
@@ -126,6 +147,8 @@ async fn a_quote_shows_its_original_as_it_is_now_and_a_deleted_one_cannot_be_ans
 #[tokio::test]
 async fn a_jump_far_up_reads_around_the_message_without_a_hole() {
     let Table {
+        campaign: _,
+        bob: _,
         server,
         alice,
         channel,
@@ -185,6 +208,8 @@ async fn a_jump_far_up_reads_around_the_message_without_a_hole() {
 #[tokio::test]
 async fn the_pinned_list_holds_what_each_reader_may_see_until_unpinned_or_deleted() {
     let Table {
+        campaign: _,
+        bob: _,
         alice,
         channel,
         mut gm_socket,

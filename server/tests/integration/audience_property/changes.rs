@@ -4,7 +4,7 @@
 //! messages the viewer may see; and what each viewer builds (live, after a resume, from a page, from an export)
 //! equals the projection of the journal filtered by `can_see`.
 
-use super::scenario::{ChangeOp, EMOJI};
+use super::scenario::{Scenario, EMOJI};
 use super::Table;
 use app::domain::campaign::Role;
 use app::domain::change::{self, ChangeKind, Reader, State};
@@ -101,10 +101,11 @@ fn take(held: &mut Projection, message: Message, state: State, reader: Reader) {
 pub async fn check(
     chat: &ChatService,
     table: &Table,
-    ops: &[ChangeOp],
-    resume_at: usize,
+    scenario: &Scenario,
     inboxes: &mut [mpsc::Receiver<Frame>],
 ) -> Result<(), TestCaseError> {
+    let (ops, resume_at) = (&scenario.changes, scenario.resume_at);
+    let (editing_off, players_pin) = scenario.rules;
     let before = journal(chat, table).await;
     let targets: Vec<&Message> = before.iter().filter(|m| m.sender_id.is_some()).collect();
     for (n, op) in ops.iter().enumerate() {
@@ -133,7 +134,16 @@ pub async fn check(
         };
         let sees = target.is_some_and(|m| can_see(&viewer, m));
         match answer {
-            Ok(ServerFrame::Ack { .. }) => prop_assert!(sees, "a change to a message its asker may not see was stored"),
+            Ok(ServerFrame::Ack { .. }) => {
+                prop_assert!(sees, "a change to a message its asker may not see was stored");
+                prop_assert!(
+                    !(editing_off && kind == ChangeKind::Edit),
+                    "an edit with editing off was stored"
+                );
+                let pins = matches!(kind, ChangeKind::Pin | ChangeKind::Unpin);
+                let may_pin = *role == Role::Gm || (*role == Role::Player && players_pin);
+                prop_assert!(!pins || may_pin, "{:?} pinned under {:?}", role, scenario.rules);
+            }
             Ok(other) => prop_assert!(false, "unexpected answer {other:?}"),
             Err(problem) if !sees => prop_assert_eq!(problem.code, ErrorCode::NotFound, "{:?}", problem),
             Err(problem) => {
@@ -143,6 +153,7 @@ pub async fn check(
                     ErrorCode::MessageDeleted,
                     ErrorCode::UnknownEmoji,
                     ErrorCode::TooManyReactions,
+                    ErrorCode::EditWindowClosed,
                 ];
                 prop_assert!(allowed.contains(&problem.code), "{:?} {:?}: {:?}", kind, role, problem);
             }

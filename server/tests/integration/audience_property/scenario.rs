@@ -70,6 +70,8 @@ pub struct Scenario {
     /// Each character's controllers, as member indexes (shared control included).
     pub characters: Vec<Vec<usize>>,
     pub gm_sees_whispers: bool,
+    /// The campaign's message rules: editing turned off, players may pin.
+    pub rules: (bool, bool),
     pub sends: Vec<Send>,
     /// Edits, deletes, reactions and pins after the sends.
     pub changes: Vec<ChangeOp>,
@@ -122,16 +124,17 @@ pub fn scenario() -> impl Strategy<Value = Scenario> {
     (
         proptest::collection::vec(role(), 1..5),
         proptest::collection::vec(proptest::collection::vec(0..6usize, 1..3), 0..4),
-        any::<bool>(),
+        (any::<bool>(), (proptest::bool::weighted(0.25), any::<bool>())),
         proptest::collection::vec(send(), 1..7),
         proptest::collection::vec(change_op(), 0..7),
         0..16usize,
     )
         .prop_map(
-            |(roles, characters, gm_sees_whispers, sends, changes, resume_at)| Scenario {
+            |(roles, characters, (gm_sees_whispers, rules), sends, changes, resume_at)| Scenario {
                 roles,
                 characters,
                 gm_sees_whispers,
+                rules,
                 sends,
                 changes,
                 resume_at,
