@@ -23,6 +23,8 @@ pub enum Command {
         phase: usize,
         reach: Reach,
         target_user: Arc<str>,
+        /// Change the connection's last acknowledged message instead (a plain send until it has one).
+        change: bool,
     },
     /// Ask for the newest history page, timing the answer.
     History,
@@ -104,6 +106,9 @@ pub async fn run(
     // Sends not yet acked, kept to be sent again (same key, same intended time) when the server pushes back.
     let mut in_flight: HashMap<u64, (String, tokio::time::Instant, u32)> = HashMap::new();
     let mut outbox = Outbox::new(endpoint.window);
+    // The last message this socket sent and saw acknowledged, which its changes edit and react to.
+    let mut last_own: Option<String> = None;
+    let mut changes: std::collections::HashSet<u64> = Default::default();
     let mut stop = shared.stop.subscribe();
     loop {
         let next_retry = outbox.due;
@@ -121,10 +126,17 @@ pub async fn run(
             }
             command = commands.recv() => {
                 let text = match command {
-                    Some(Command::Send { number, sent_us, phase, reach, target_user }) => {
+                    Some(Command::Send { number, sent_us, phase, reach, target_user, change }) => {
                         let body = protocol::body(number, sent_us, phase);
-                        let text =
-                            protocol::send(endpoint.target, &endpoint.room, &endpoint.run, number, &body, reach, &target_user);
+                        let text = match last_own.as_deref().filter(|_| change) {
+                            Some(message_id) => {
+                                changes.insert(number);
+                                protocol::change(&endpoint.room, &endpoint.run, number, &body, message_id)
+                            }
+                            None => protocol::send(
+                                endpoint.target, &endpoint.room, &endpoint.run, number, &body, reach, &target_user,
+                            ),
+                        };
                         if endpoint.target == Target::Tabletalk {
                             in_flight.insert(number, (text.clone(), tokio::time::Instant::now(), 0));
                             // Behind a refused send, a new one waits its turn: the server stores a socket's sends
@@ -164,7 +176,16 @@ pub async fn run(
                         received.push(number);
                         shared.delivered(number, sent_us, phase, endpoint.instance);
                     }
+                    Incoming::Changed { number } => {
+                        received.push(number);
+                        shared.delivered_as_sent(number, endpoint.instance);
+                    }
                     Incoming::Acked { number } => {
+                        if !changes.remove(&number) {
+                            if let Some(id) = protocol::acked_message_id(text.as_str()) {
+                                last_own = Some(id.to_owned());
+                            }
+                        }
                         if let Some((_, attempted, _)) = in_flight.remove(&number) {
                             shared.accepted_after(attempted.elapsed());
                         }

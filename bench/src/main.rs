@@ -51,6 +51,10 @@ pub struct Options {
     /// Mix GM-only messages and whispers in (one in ten each); Tabletalk only.
     #[arg(long)]
     pub mixed: bool,
+    /// Percent of sends that are changes instead (Tabletalk only, not with `--mixed`): each edits or reacts to
+    /// its connection's last acknowledged message, alternately, and is timed to its delivery like a send.
+    #[arg(long, default_value_t = 0)]
+    pub changes: u32,
     /// Longest wait after the last send for outstanding deliveries and acks.
     #[arg(long, default_value_t = 10.0)]
     pub drain_seconds: f64,
@@ -108,6 +112,9 @@ async fn run(options: Options) -> Result<bool, String> {
         (None, Target::Tabletalk) => return Err("Tabletalk needs --plan (tabletalk seed --bench-rooms ...)".into()),
         (None, _) => Plan::synthetic(options.rooms, options.members),
     };
+    if options.changes > 0 && (options.mixed || options.target != Target::Tabletalk) {
+        return Err("--changes works on Tabletalk without --mixed (a change reaches its message's audience)".into());
+    }
     if options.mixed && options.target != Target::Tabletalk {
         return Err("--mixed needs audiences, which only Tabletalk has".into());
     }
@@ -271,6 +278,7 @@ async fn send_phases(
                     phase,
                     reach,
                     target_user,
+                    change: (number * 37) % 100 < u64::from(options.changes),
                 };
                 if senders[connection].try_send(command).is_err() {
                     shared.error("the load generator could not queue a send (connection closed or backed up)");

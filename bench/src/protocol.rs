@@ -23,6 +23,9 @@ pub enum Incoming {
     Delivered { number: u64, sent_us: u64, phase: usize },
     /// A send was acknowledged (after commit, for Tabletalk).
     Acked { number: u64 },
+    /// A change (an edit or a reaction, Tabletalk only) was delivered live; its time is the send's, kept by
+    /// the load generator (a reaction's body has no room for it).
+    Changed { number: u64 },
     /// The server refused something.
     Error,
     /// The server pushed back on send `number` (`overloaded` or `rate_limited`): send it again, with the same
@@ -92,6 +95,28 @@ pub fn send(target: Target, room: &str, run: &str, number: u64, body: &str, reac
     }
 }
 
+/// Change number `number` of the message `message_id` (Tabletalk only): every other one an edit whose new text is
+/// the timing `body`, the rest reactions with one of three emoji.
+pub fn change(room: &str, run: &str, number: u64, body: &str, message_id: &str) -> String {
+    const EMOJI: [&str; 3] = ["👍", "🎲", "🔥"];
+    let on = format!(r#""channel_id":"{room}","message_id":"{message_id}","client_message_id":"{run}-{number}""#);
+    match number % 2 {
+        0 => format!(r#"{{"type":"chat.edit",{on},"body":"{body}"}}"#),
+        _ => format!(
+            r#"{{"type":"chat.react",{on},"emoji":"{}"}}"#,
+            EMOJI[(number / 2 % 3) as usize]
+        ),
+    }
+}
+
+/// The message id a Tabletalk ack names.
+pub fn acked_message_id(text: &str) -> Option<&str> {
+    let marker = r#""message_id":""#;
+    let start = text.find(marker)? + marker.len();
+    let end = text[start..].find('"')?;
+    Some(&text[start..start + end])
+}
+
 /// A request for the newest page of history (Tabletalk only).
 pub fn history_request(room: &str) -> String {
     format!(r#"{{"type":"chat.history.before","channel_id":"{room}","limit":50}}"#)
@@ -110,6 +135,13 @@ pub fn classify(target: Target, text: &str, room: &str) -> Incoming {
                     .and_then(|at| text[at..].find('-').map(|dash| at + dash))
                     .and_then(|dash| number_after(&text[dash..], "-"))
                     .map_or(Incoming::Other, |number| Incoming::Acked { number });
+            }
+            if text.starts_with(r#"{"type":"chat.change""#) {
+                return text
+                    .find(r#""client_message_id":""#)
+                    .and_then(|at| text[at..].find('-').map(|dash| at + dash))
+                    .and_then(|dash| number_after(&text[dash..], "-"))
+                    .map_or(Incoming::Other, |number| Incoming::Changed { number });
             }
             if text.starts_with(r#"{"type":"chat.error""#) {
                 return refusal(text).unwrap_or(Incoming::Error);
@@ -250,5 +282,23 @@ mod tests {
                 ready: true
             }
         );
+    }
+
+    #[test]
+    fn changes_alternate_edits_and_reactions_and_are_read_back_by_their_key() {
+        let edit: serde_json::Value = serde_json::from_str(&change("r", "18f2a", 4, "lt:4:9:0", "M1")).unwrap();
+        assert_eq!(
+            (edit["type"].as_str(), edit["body"].as_str()),
+            (Some("chat.edit"), Some("lt:4:9:0"))
+        );
+        assert_eq!(edit["message_id"], "M1");
+        let react: serde_json::Value = serde_json::from_str(&change("r", "18f2a", 5, "lt:5:9:0", "M1")).unwrap();
+        assert_eq!(react["type"], "chat.react");
+        assert_eq!(react["client_message_id"], "18f2a-5");
+        let live = r#"{"type":"chat.change","change":{"message_id":"C9","client_message_id":"18f2a-5","body":"👍"}}"#;
+        assert_eq!(classify(Target::Tabletalk, live, "r"), Incoming::Changed { number: 5 });
+        let ack =
+            r#"{"type":"chat.ack","channel_id":"x","client_message_id":"18f2a-3","message_id":"01M9","sequence_id":3}"#;
+        assert_eq!(acked_message_id(ack), Some("01M9"));
     }
 }

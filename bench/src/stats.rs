@@ -130,6 +130,19 @@ impl Shared {
         self.delivered_total.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// A delivery on `instance` of message `number`, timed from when it was handed to its connection.
+    pub fn delivered_as_sent(&self, number: u64, instance: usize) {
+        let index = number as usize;
+        if let (Some(at), Some(phase)) = (self.send_us.get(index), self.send_phase.get(index)) {
+            self.delivered(
+                number,
+                at.load(Ordering::Relaxed),
+                phase.load(Ordering::Relaxed),
+                instance,
+            );
+        }
+    }
+
     /// The ack of message `number`.
     pub fn acked(&self, number: u64) {
         self.acked_total.fetch_add(1, Ordering::Relaxed);
