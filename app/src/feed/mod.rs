@@ -356,7 +356,12 @@ impl ChatFeed {
                 if let Some(key) = client_message_id {
                     self.pending.update(|p| {
                         if let Some(index) = p.iter().position(|s| s.client_message_id == key) {
-                            refused = Some(p.remove(index).body);
+                            let send = p.remove(index);
+                            refused = Some(send.body);
+                            // A refused reply goes back to being a reply, with its text.
+                            if send.reply_to.is_some() && self.replying.get_untracked().is_none() {
+                                self.replying.set(send.reply_to);
+                            }
                         }
                     });
                 }

@@ -103,3 +103,34 @@ fn after_a_reconnect_the_outbox_starts_again_from_its_oldest_message() {
         assert_eq!(on_wire(&feed), [true, false]);
     });
 }
+
+#[test]
+fn a_reply_carries_its_original_and_a_refused_one_is_a_reply_again() {
+    in_owner(|| {
+        let feed = ChatFeed::new();
+        let channel = ChannelId::from("channel-1".to_owned());
+        feed.select(Some(channel.clone()));
+        let original = MessageId::from("m7");
+        feed.replying.set(Some(original.clone()));
+        feed.send("Agreed.".to_owned(), SendHints::default());
+        assert_eq!(
+            feed.replying.get_untracked(),
+            None,
+            "the composer is no longer replying"
+        );
+        let frame = feed.pending.with_untracked(|p| p[0].frame());
+        let ClientFrame::Send {
+            reply_to,
+            client_message_id,
+            ..
+        } = frame
+        else {
+            panic!("not a send");
+        };
+        assert_eq!(reply_to, Some(original.clone()));
+        let refusal = Problem::new(ErrorCode::MessageDeleted, "gone", "send it alone");
+        feed.apply(ServerFrame::error(refusal, Some(client_message_id), Some(channel)));
+        assert_eq!(feed.returned_draft.get_untracked().as_deref(), Some("Agreed."));
+        assert_eq!(feed.replying.get_untracked(), Some(original));
+    });
+}

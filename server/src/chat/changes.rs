@@ -123,13 +123,10 @@ impl ChatService {
         id: &MessageId,
     ) -> Result<Option<(Message, State)>, Problem> {
         let mut conn = self.pool.acquire().await.or_internal()?;
-        let found = journal::by_id(&mut conn, channel, id).await.or_internal()?;
+        let (found, changes) = journal::with_changes(&mut conn, channel, id).await.or_internal()?;
         let Some(target) = found.filter(|m| !m.is_change() && can_see(viewer, m)) else {
             return Ok(None);
         };
-        let changes = journal::changes_of(&mut conn, channel, &[&target.message_id])
-            .await
-            .or_internal()?;
         let (_, state) = change::project(target.clone(), &changes, Reader::Gm);
         Ok(Some((target, state)))
     }

@@ -285,21 +285,36 @@ pub async fn latest_sequence(conn: &mut Connection, channel: &ChannelId) -> Resu
         .await
 }
 
-/// One message (or change) of a channel by its id.
-const BY_ID_SQL: &str = concat!(
+/// One message of a channel and every change to it, in one cached statement (a change request reads them on
+/// its path to the writer, so this is one round trip instead of two, and one prepared statement).
+const WITH_CHANGES_SQL: &str = concat!(
     "SELECT ",
     columns!(),
-    " FROM messages WHERE id = $1 AND channel_id = $2"
+    " FROM messages WHERE id = $1 AND channel_id = $2 UNION ALL SELECT ",
+    columns!(),
+    " FROM messages WHERE channel_id = $2 AND target_id = $1"
 );
 
-/// The message (or change) `id` of `channel`, if there is one.
-pub async fn by_id(conn: &mut Connection, channel: &ChannelId, id: &MessageId) -> Result<Option<Message>, sqlx::Error> {
-    let row: Option<Row> = sqlx::query_as(BY_ID_SQL)
+/// The message `id` of `channel` (if there is one) and every change to it, in sequence order.
+pub async fn with_changes(
+    conn: &mut Connection,
+    channel: &ChannelId,
+    id: &MessageId,
+) -> Result<(Option<Message>, Vec<Message>), sqlx::Error> {
+    let rows: Vec<Row> = sqlx::query_as(WITH_CHANGES_SQL)
         .bind(id.as_str())
         .bind(channel.as_str())
-        .fetch_optional(conn)
+        .fetch_all(conn)
         .await?;
-    Ok(row.and_then(Row::into_message))
+    let (mut found, mut changes) = (None, Vec::new());
+    for message in rows.into_iter().filter_map(Row::into_message) {
+        match message.message_id == *id {
+            true => found = Some(message),
+            false => changes.push(message),
+        }
+    }
+    changes.sort_by_key(|change| change.sequence_id);
+    Ok((found, changes))
 }
 
 /// The messages `ids` of `channel` that exist, in one read per few hundred ids.
