@@ -130,18 +130,10 @@ pub fn classify(target: Target, text: &str, room: &str) -> Incoming {
                 return delivered(text);
             }
             if text.starts_with(r#"{"type":"chat.ack""#) {
-                return text
-                    .find(r#""client_message_id":""#)
-                    .and_then(|at| text[at..].find('-').map(|dash| at + dash))
-                    .and_then(|dash| number_after(&text[dash..], "-"))
-                    .map_or(Incoming::Other, |number| Incoming::Acked { number });
+                return keyed_number(text).map_or(Incoming::Other, |number| Incoming::Acked { number });
             }
             if text.starts_with(r#"{"type":"chat.change""#) {
-                return text
-                    .find(r#""client_message_id":""#)
-                    .and_then(|at| text[at..].find('-').map(|dash| at + dash))
-                    .and_then(|dash| number_after(&text[dash..], "-"))
-                    .map_or(Incoming::Other, |number| Incoming::Changed { number });
+                return keyed_number(text).map_or(Incoming::Other, |number| Incoming::Changed { number });
             }
             if text.starts_with(r#"{"type":"chat.error""#) {
                 return refusal(text).unwrap_or(Incoming::Error);
@@ -225,13 +217,18 @@ fn refusal(text: &str) -> Option<Incoming> {
     if !text.contains(r#""code":"overloaded""#) && !text.contains(r#""code":"rate_limited""#) {
         return None;
     }
-    let at = text.find(r#""client_message_id":""#)?;
-    let dash = at + text[at..].find('-')?;
-    let number = number_after(&text[dash..], "-")?;
+    let number = keyed_number(text)?;
     let retry_after_ms = text
         .find(r#""retry_after_ms":"#)
         .and_then(|at| number_after(&text[at..], ":"));
     Some(Incoming::Refused { number, retry_after_ms })
+}
+
+/// The number in a frame's `client_message_id` (`<run>-<number>`).
+fn keyed_number(text: &str) -> Option<u64> {
+    let at = text.find(r#""client_message_id":""#)?;
+    let dash = at + text[at..].find('-')?;
+    number_after(&text[dash..], "-")
 }
 
 fn number_after(text: &str, marker: &str) -> Option<u64> {

@@ -102,7 +102,7 @@ pub struct ChatFeed {
     /// The message to bring into view and highlight (a clicked quote or pinned entry), once it is loaded.
     pub highlight: RwSignal<Option<i64>>,
     /// The sequence id a jump is loading older pages towards (`chat.history.around`), while it is.
-    pub(crate) jumping: RwSignal<Option<i64>>,
+    jumping: RwSignal<Option<i64>>,
     /// The pinned list, while its panel is open (`None`: closed or not loaded yet).
     pub pins: RwSignal<Option<Vec<Message>>>,
     /// Emoji this reader reacted with, most recent first, for the picker.
@@ -212,36 +212,6 @@ impl ChatFeed {
         }
     }
 
-    /// The oldest unsent message of the shown channel, marked as on the wire, when nothing is on the wire now:
-    /// the outbox goes one message at a time, each after the last one's answer.
-    pub(crate) fn next_to_send(&self) -> Option<ClientFrame> {
-        let channel = self.channel.get_untracked()?;
-        let mut frame = None;
-        self.pending.update(|pending| {
-            if pending.iter().any(|send| send.on_wire) {
-                return;
-            }
-            if let Some(send) = pending.iter_mut().find(|send| send.channel_id == channel) {
-                send.on_wire = true;
-                frame = Some(send.frame());
-            }
-        });
-        frame
-    }
-
-    /// After a reconnect nothing is on the wire any more: the outbox starts again from its oldest message.
-    #[cfg_attr(not(any(feature = "hydrate", test)), allow(dead_code))]
-    pub(crate) fn resend_outbox(&self) -> Option<ClientFrame> {
-        self.pending
-            .update(|pending| pending.iter_mut().for_each(|send| send.on_wire = false));
-        self.next_to_send()
-    }
-
-    /// What to do once a send was answered and left the outbox: send the next one, if any.
-    fn after_answer(&self) -> FollowUp {
-        self.next_to_send().map_or(FollowUp::Nothing, FollowUp::Send)
-    }
-
     /// Asks for the page before the oldest message shown.
     pub fn load_older(&self) {
         let Some(channel_id) = self.channel.get_untracked() else {
@@ -270,17 +240,6 @@ impl ChatFeed {
 
     /// Applies one server frame to the feed's state. Frames for another channel (late answers after a switch)
     /// are ignored. Says what the socket must do next.
-    /// Takes the send keyed `key` out of the outbox; whether it was there.
-    fn answered(&self, key: &str) -> bool {
-        let mut found = false;
-        self.pending.update(|pending| {
-            let before = pending.len();
-            pending.retain(|send| send.client_message_id != key);
-            found = pending.len() != before;
-        });
-        found
-    }
-
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     pub(crate) fn apply(&self, frame: ServerFrame) -> FollowUp {
         let current = self.channel.get_untracked();

@@ -1,5 +1,6 @@
 //! What the user wrote and the server has not taken yet: a draft per channel, and the sends in the outbox.
 
+use super::{ChatFeed, FollowUp};
 use crate::domain::frames::ClientFrame;
 use crate::domain::hints::SendHints;
 use crate::domain::ids::{ChannelId, MessageId};
@@ -47,5 +48,49 @@ impl PendingSend {
             hints: self.hints.clone(),
             reply_to: self.reply_to.clone(),
         }
+    }
+}
+
+/// The outbox goes one message at a time, each after the last one's answer.
+impl ChatFeed {
+    /// The oldest unsent message of the shown channel, marked as on the wire, when nothing is on the wire now:
+    /// the outbox goes one message at a time, each after the last one's answer.
+    pub(crate) fn next_to_send(&self) -> Option<ClientFrame> {
+        let channel = self.channel.get_untracked()?;
+        let mut frame = None;
+        self.pending.update(|pending| {
+            if pending.iter().any(|send| send.on_wire) {
+                return;
+            }
+            if let Some(send) = pending.iter_mut().find(|send| send.channel_id == channel) {
+                send.on_wire = true;
+                frame = Some(send.frame());
+            }
+        });
+        frame
+    }
+
+    /// After a reconnect nothing is on the wire any more: the outbox starts again from its oldest message.
+    #[cfg_attr(not(any(feature = "hydrate", test)), allow(dead_code))]
+    pub(crate) fn resend_outbox(&self) -> Option<ClientFrame> {
+        self.pending
+            .update(|pending| pending.iter_mut().for_each(|send| send.on_wire = false));
+        self.next_to_send()
+    }
+
+    /// What to do once a send was answered and left the outbox: send the next one, if any.
+    pub(super) fn after_answer(&self) -> FollowUp {
+        self.next_to_send().map_or(FollowUp::Nothing, FollowUp::Send)
+    }
+
+    /// Takes the send keyed `key` out of the outbox; whether it was there.
+    pub(super) fn answered(&self, key: &str) -> bool {
+        let mut found = false;
+        self.pending.update(|pending| {
+            let before = pending.len();
+            pending.retain(|send| send.client_message_id != key);
+            found = pending.len() != before;
+        });
+        found
     }
 }

@@ -9,14 +9,12 @@
 
 use app::domain::campaign::{Role, SessionAction};
 use app::domain::frames::ServerFrame;
-use app::domain::ids::{CampaignId, ChannelId, CharacterId, MessageId, UserId};
+use app::domain::ids::{CampaignId, ChannelId, CharacterId, UserId};
 use app::domain::views::UserSummary;
 use app::domain::visibility::{can_see, Viewer};
 use app::domain::ErrorCode;
 use proptest::prelude::*;
-use serde_json::json;
 use server::chat::hub::{ConnectionId, Subscriber};
-use server::chat::SendRequest;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use tokio::sync::{mpsc, Notify};
@@ -24,7 +22,7 @@ use tokio::sync::{mpsc, Notify};
 #[path = "audience_property/scenario.rs"]
 mod scenario;
 
-use scenario::{scenario, Hearing, Mode, Scenario, Send, Target};
+use scenario::{scenario, Hearing, Mode, Scenario, Send};
 
 #[path = "audience_property/world.rs"]
 mod world;
@@ -34,6 +32,11 @@ mod changes;
 
 #[path = "audience_property/replies.rs"]
 mod replies;
+
+#[path = "audience_property/wire.rs"]
+mod wire;
+
+use wire::{intended_readers, wire};
 
 use world::{check_outbox, message_id_of, visible_posts, World};
 
@@ -92,81 +95,6 @@ async fn build(world: &World, scenario: &Scenario) -> Table {
         channel,
         members,
         characters,
-    }
-}
-
-fn wire(table: &Table, send: &Send, stranger: &UserId, earlier: &[String]) -> SendRequest {
-    let (mode, character_id, npc_name) = match &send.mode {
-        Mode::Participant => (None, None, None),
-        Mode::Character(n) => {
-            let id = table
-                .characters
-                .get(*n)
-                .map(|c| c.0.to_string())
-                .unwrap_or_else(|| "01NOSUCHCHARACTER".into());
-            (Some("character"), Some(id), None)
-        }
-        Mode::Gm => (Some("gm"), None, None),
-        Mode::Narrator => (Some("narrator"), None, Some("Old Fisher".to_owned())),
-    };
-    let audience = match &send.hearing {
-        Hearing::All => json!("all"),
-        Hearing::GmOnly => json!("gm_only"),
-        Hearing::Whisper(targets) => json!({"scope": "targets", "targets": targets.iter().map(|t| match t {
-            Target::Member(n) => json!({"kind": "user", "id": table.members[n % table.members.len()].0.id}),
-            Target::Character(n) => match table.characters.get(*n) {
-                Some((id, _)) => json!({"kind": "character", "id": id}),
-                None => json!({"kind": "character", "id": "01NOSUCHCHARACTER"}),
-            },
-            Target::Stranger => json!({"kind": "user", "id": stranger}),
-        }).collect::<Vec<_>>()}),
-    };
-    // Read from the wire form, as the gateway reads a `chat.send`.
-    let hints = json!({"mode": mode, "character_id": character_id, "npc_name": npc_name, "audience": audience});
-    SendRequest {
-        channel_id: table.channel.clone(),
-        client_message_id: ulid::Ulid::generate().to_string(),
-        body: if send.blind {
-            "/blindroll 1d20 Stealth"
-        } else {
-            "a line"
-        }
-        .into(),
-        hints: serde_json::from_value(hints).expect("hints in the wire form"),
-        reply_to: send
-            .reply_to
-            .filter(|_| !earlier.is_empty())
-            .map(|n| MessageId(earlier[n % earlier.len()].clone())),
-    }
-}
-
-/// Who may read a send, derived from the scenario itself (not from `can_see`): `None` means everyone.
-fn intended_readers(table: &Table, send: &Send, gm_sees_whispers: bool) -> Option<BTreeSet<UserId>> {
-    let sender = table.members[send.sender % table.members.len()].0.id.clone();
-    let gms = table
-        .members
-        .iter()
-        .filter(|(_, r)| *r == Role::Gm)
-        .map(|(u, _)| u.id.clone());
-    match &send.hearing {
-        Hearing::All => None,
-        Hearing::GmOnly => Some(gms.chain([sender]).collect()),
-        Hearing::Whisper(targets) => {
-            let mut readers: BTreeSet<UserId> = [sender].into();
-            for target in targets {
-                match target {
-                    Target::Member(n) => {
-                        readers.insert(table.members[n % table.members.len()].0.id.clone());
-                    }
-                    Target::Character(n) => readers.extend(table.characters[*n].1.iter().cloned()),
-                    Target::Stranger => unreachable!("a whisper to a stranger is refused"),
-                }
-            }
-            if gm_sees_whispers {
-                readers.extend(gms);
-            }
-            Some(readers)
-        }
     }
 }
 
