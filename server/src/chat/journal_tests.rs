@@ -11,7 +11,12 @@ async fn stored_keys_are_found_through_the_key_led_index() {
         .await
         .unwrap();
     assert_eq!(columns, ["client_message_id", "channel_id", "sender_id"]);
-    crate::store::plan_using_index(&pool, &writes::stored_keys_sql(Backend::Sqlite, 2), "messages_idempotency").await;
+    crate::store::plan_using_index(
+        &pool,
+        &writes::stored_keys_sql(Backend::Sqlite, 2),
+        "messages_idempotency",
+    )
+    .await;
 }
 
 /// Messages are stored in commit order (a table with a growing rowid, so a commit's rows land together)
