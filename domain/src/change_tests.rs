@@ -1,30 +1,12 @@
 use super::*;
-use crate::actor::Actor;
 use crate::audience::{Audience, AudienceScope};
 use crate::campaign::Role;
 use crate::dice_roll::RollResult;
-use crate::ids::ChannelId;
 use crate::visibility::{can_see, Viewer};
 use proptest::prelude::*;
 
 fn said(id: &str, sequence_id: i64, sender: &str, body: &str) -> Message {
-    Message {
-        message_id: MessageId::from(id),
-        channel_id: ChannelId::from("c1"),
-        sequence_id,
-        sent_at: sequence_id * 1000,
-        kind: MessageKind::Text,
-        actor: Actor::participant(sender, sender),
-        sender_id: Some(UserId::from(sender)),
-        body: body.into(),
-        mentions: Vec::new(),
-        audience: Audience::all(),
-        roll: None,
-        client_message_id: None,
-        change: None,
-        inline_rolls: Vec::new(),
-        reply: None,
-    }
+    crate::fixtures::said(id, sequence_id, sender, body, Audience::all())
 }
 
 fn change(of: &Message, sequence_id: i64, by: &str, kind: ChangeKind, body: &str) -> Message {

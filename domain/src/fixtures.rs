@@ -1,7 +1,10 @@
 //! A small campaign shared by the domain's scenario tests.
 
+use super::actor::Actor;
+use super::audience::Audience;
 use super::campaign::Role;
-use super::ids::{CharacterId, UserId};
+use super::ids::{ChannelId, CharacterId, MessageId, UserId};
+use super::message::{Message, MessageKind};
 use super::policy::{CharacterFact, MemberFact, TableFacts};
 
 /// A table of five members and three characters: Alice controls Lyra, Bob and Carol share the Twins,
@@ -32,5 +35,26 @@ pub fn table(gm_sees_whispers: bool) -> TableFacts {
         ],
         gm_sees_whispers,
         message_rules: Default::default(),
+    }
+}
+
+/// A text message `sender` said out of character in channel `c1`, sent at `sequence_id` seconds.
+pub fn said(id: &str, sequence_id: i64, sender: &str, body: &str, audience: Audience) -> Message {
+    Message {
+        message_id: MessageId::from(id),
+        channel_id: ChannelId::from("c1"),
+        sequence_id,
+        sent_at: sequence_id * 1000,
+        kind: MessageKind::Text,
+        actor: Actor::participant(sender, sender),
+        sender_id: Some(UserId::from(sender)),
+        body: body.into(),
+        mentions: Vec::new(),
+        audience,
+        roll: None,
+        client_message_id: None,
+        change: None,
+        inline_rolls: Vec::new(),
+        reply: None,
     }
 }

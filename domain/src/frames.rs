@@ -8,6 +8,7 @@ use super::hints::SendHints;
 use super::ids::{CampaignId, ChannelId, MessageId, SessionId};
 use super::mentions::Suggestion;
 use super::message::Message;
+use crate::tag_first::tag_first_enum;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -185,9 +186,11 @@ pub struct Notice {
     pub lines: Vec<String>,
 }
 
-/// Frames the server sends.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
+tag_first_enum! {
+tag = "type", remote = "ServerFrame", wire = ServerFrameWire;
+/// Frames the server sends. Read with the tag first ([`crate::tag_first`]): one pass and one copy of every
+/// message type's reader in the browser.
+#[derive(Debug, Clone, PartialEq)]
 pub enum ServerFrame {
     /// The join succeeded. `latest_sequence_id` is the channel's newest sequence id at join time.
     #[serde(rename = "chat.joined")]
@@ -292,6 +295,7 @@ pub enum ServerFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         nonce: Option<u64>,
     },
+}
 }
 
 impl ServerFrame {

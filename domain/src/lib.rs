@@ -53,6 +53,7 @@ pub mod message;
 pub mod notices;
 pub mod policy;
 pub mod reply;
+pub mod tag_first;
 pub mod validate;
 pub mod views;
 pub mod visibility;

@@ -1,30 +1,10 @@
 use super::*;
-use crate::actor::Actor;
 use crate::audience::AudienceScope;
 use crate::campaign::Role;
 use crate::change::{Change, Mark};
-use crate::ids::ChannelId;
 use crate::message::MessageKind;
 
-fn said(id: &str, sequence_id: i64, sender: &str, body: &str, audience: Audience) -> Message {
-    Message {
-        message_id: MessageId::from(id),
-        channel_id: ChannelId::from("c1"),
-        sequence_id,
-        sent_at: sequence_id * 1000,
-        kind: MessageKind::Text,
-        actor: Actor::participant(sender, sender),
-        sender_id: Some(UserId::from(sender)),
-        body: body.into(),
-        mentions: Vec::new(),
-        audience,
-        roll: None,
-        client_message_id: None,
-        change: None,
-        inline_rolls: Vec::new(),
-        reply: None,
-    }
-}
+use crate::fixtures::said;
 
 fn whisper_to(user: &str) -> Audience {
     Audience {

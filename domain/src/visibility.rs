@@ -49,29 +49,10 @@ pub fn sees(viewer: &Viewer, sender: Option<&UserId>, audience: &Audience) -> bo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actor::Actor;
     use crate::audience::{Audience, AudienceScope};
-    use crate::ids::{ChannelId, MessageId};
-    use crate::message::MessageKind;
 
     fn message_from(sender: &str, audience: Audience) -> Message {
-        Message {
-            message_id: MessageId::from("m1"),
-            channel_id: ChannelId::from("c1"),
-            sequence_id: 1,
-            sent_at: 0,
-            kind: MessageKind::Text,
-            actor: Actor::participant(sender, sender),
-            sender_id: Some(UserId::from(sender)),
-            body: "hi".into(),
-            mentions: Vec::new(),
-            audience,
-            roll: None,
-            client_message_id: None,
-            change: None,
-            inline_rolls: Vec::new(),
-            reply: None,
-        }
+        crate::fixtures::said("m1", 1, sender, "hi", audience)
     }
 
     fn viewer(id: &str, role: Role) -> Viewer {

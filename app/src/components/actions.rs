@@ -1,6 +1,6 @@
 //! The campaign page's server actions, owned by the page.
 
-use crate::api::campaigns::{ChangeSession, CreateCharacter, CreateSession};
+use crate::api::campaigns::{ChangeSession, CreateCharacter, CreateSession, SetMessageRules};
 use leptos::prelude::*;
 
 /// The server actions of the campaign page's buttons and forms. They belong to the page rather than to the
@@ -16,6 +16,9 @@ pub struct PageActions {
     pub create_session: ServerAction<CreateSession>,
     /// A member's new character.
     pub create_character: ServerAction<CreateCharacter>,
+    /// A GM's new message rules. Its answer outlives the settings form, which the reload it causes rebuilds:
+    /// "Saved" stays on screen.
+    pub set_message_rules: ServerAction<SetMessageRules>,
 }
 
 impl PageActions {
@@ -26,6 +29,7 @@ impl PageActions {
             change_session: ServerAction::new(),
             create_session: ServerAction::new(),
             create_character: ServerAction::new(),
+            set_message_rules: ServerAction::new(),
         };
         Effect::new(move |_| {
             if let Some(Ok(_)) = actions.change_session.value().get() {
@@ -39,6 +43,11 @@ impl PageActions {
         });
         Effect::new(move |_| {
             if let Some(Ok(())) = actions.create_character.value().get() {
+                on_change.run(());
+            }
+        });
+        Effect::new(move |_| {
+            if let Some(Ok(())) = actions.set_message_rules.value().get() {
                 on_change.run(());
             }
         });

@@ -1,7 +1,7 @@
 //! Controls only GMs see: new session, start/pause/end the selected one, invite links and the campaign's
 //! settings.
 
-use crate::api::campaigns::{create_invite, set_gm_sees_whispers, set_message_rules, ChangeSession};
+use crate::api::campaigns::{create_invite, set_gm_sees_whispers, ChangeSession, SetMessageRules};
 use crate::components::actions::PageActions;
 use crate::components::icon::{Icon, IconKind};
 use crate::components::problem::ProblemNotice;
@@ -98,7 +98,7 @@ pub fn GmPanel(
             "GMs read players' whispers"
         </label>
         <ProblemNotice problem=setting_problem testid="setting-error" />
-        <MessageRulesForm campaign_id=rules_campaign rules=message_rules on_change />
+        <MessageRulesForm campaign_id=rules_campaign rules=message_rules actions />
         <button data-testid="invite-create" class="btn-quiet mt-2 w-full" on:click=make_invite>"Invite players"</button>
         {invite_link}
         <ProblemNotice problem=Signal::derive(move || invite.get().and_then(Result::err)) testid="invite-create-error" />
@@ -106,21 +106,23 @@ pub fn GmPanel(
 }
 
 /// The campaign's rules for changing messages: the edit window (empty for no limit, 0 turns editing off) and
-/// whether players may pin. Saved together; the server checks them again.
+/// whether players may pin. Saved together through the page's action; the server checks them again.
 #[component]
-fn MessageRulesForm(campaign_id: CampaignId, rules: MessageRules, on_change: Callback<()>) -> impl IntoView {
+fn MessageRulesForm(campaign_id: CampaignId, rules: MessageRules, actions: PageActions) -> impl IntoView {
+    let action = actions.set_message_rules;
     let window = RwSignal::new(rules.edit_window_minutes.map(|m| m.to_string()).unwrap_or_default());
     let players_pin = RwSignal::new(rules.players_may_pin);
-    let problem: RwSignal<Option<Problem>> = RwSignal::new(None);
-    let saved = RwSignal::new(false);
+    let invalid: RwSignal<Option<Problem>> = RwSignal::new(None);
+    let edited = RwSignal::new(false);
     let save = move |_| {
-        let text = window.get_untracked();
-        let minutes = match text.trim() {
+        edited.set(false);
+        let minutes = match window.get_untracked().trim() {
             "" => None,
             digits => match digits.parse::<u32>() {
                 Ok(minutes) => Some(minutes),
                 Err(_) => {
-                    problem.set(Some(Problem::invalid(
+                    action.value().set(None);
+                    invalid.set(Some(Problem::invalid(
                         "The edit window is a whole number of minutes.",
                         "Leave it empty for no limit, or 0 to turn editing off.",
                     )));
@@ -128,34 +130,35 @@ fn MessageRulesForm(campaign_id: CampaignId, rules: MessageRules, on_change: Cal
                 }
             },
         };
-        let campaign_id = campaign_id.clone();
-        leptos::task::spawn_local(async move {
-            match set_message_rules(campaign_id, minutes, players_pin.get_untracked()).await {
-                Ok(()) => {
-                    problem.set(None);
-                    saved.set(true);
-                    on_change.run(());
-                }
-                Err(refusal) => problem.set(Some(refusal.into())),
-            }
+        invalid.set(None);
+        action.dispatch(SetMessageRules {
+            campaign_id: campaign_id.clone(),
+            edit_window_minutes: minutes,
+            players_may_pin: players_pin.get_untracked(),
         });
     };
+    let saved = move || !edited.get() && matches!(action.value().get(), Some(Ok(())));
+    let problem = Signal::derive(move || {
+        invalid
+            .get()
+            .or_else(|| action.value().get().and_then(Result::err).map(Problem::from))
+    });
     view! {
         <fieldset class="mt-2 text-sm text-slate-300">
             <legend class="sr-only">"Message rules"</legend>
             <label class="flex items-center gap-2">
                 "Edits allowed for"
                 <input data-testid="edit-window" inputmode="numeric" placeholder="any time" class="field mt-0 w-20 py-0.5 text-sm"
-                    prop:value=move || window.get() on:input=move |ev| { saved.set(false); window.set(event_target_value(&ev)) } />
+                    prop:value=move || window.get() on:input=move |ev| { edited.set(true); window.set(event_target_value(&ev)) } />
                 "minutes"
             </label>
             <label class="mt-1 flex items-center gap-2">
                 <input type="checkbox" data-testid="players-may-pin" prop:checked=move || players_pin.get()
-                    on:change=move |ev| { saved.set(false); players_pin.set(event_target_checked(&ev)) } />
+                    on:change=move |ev| { edited.set(true); players_pin.set(event_target_checked(&ev)) } />
                 "Players may pin messages"
             </label>
             <button data-testid="message-rules-save" class="btn-quiet mt-1" on:click=save>"Save message rules"</button>
-            {move || saved.get().then(|| view! { <span data-testid="message-rules-saved" role="status" class="ml-2 text-xs text-emerald-300">"Saved"</span> })}
+            {move || saved().then(|| view! { <span data-testid="message-rules-saved" role="status" class="ml-2 text-xs text-emerald-300">"Saved"</span> })}
             <ProblemNotice problem testid="message-rules-error" />
         </fieldset>
     }

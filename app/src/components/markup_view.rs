@@ -38,17 +38,31 @@ pub fn Markup(
 
 fn block_view(block: Block, context: &Context) -> AnyView {
     match block {
-        Block::Paragraph(spans) => view! { <p>{spans_view(spans, context)}</p> }.into_any(),
+        Block::Paragraph(spans) => element("p", "", spans_view(spans, context)),
         Block::Quote(blocks) => {
-            let inner = blocks.into_iter().map(|b| block_view(b, context)).collect_view();
-            view! { <blockquote class="my-1 border-l-2 border-slate-500 pl-2 text-slate-300">{inner}</blockquote> }
-                .into_any()
+            let inner = blocks
+                .into_iter()
+                .map(|b| block_view(b, context))
+                .collect_view()
+                .into_any();
+            element(
+                "blockquote",
+                "my-1 border-l-2 border-slate-500 pl-2 text-slate-300",
+                inner,
+            )
         }
-        Block::CodeBlock(code) => view! {
-            <pre class="my-1 overflow-x-auto rounded bg-slate-950 p-2 text-xs"><code>{code}</code></pre>
-        }
-        .into_any(),
+        Block::CodeBlock(code) => element(
+            "pre",
+            "my-1 overflow-x-auto rounded bg-slate-950 p-2 text-xs",
+            element("code", "", code.into_any()),
+        ),
     }
+}
+
+/// One element around its children. Every plain piece of markup is this one view type, whatever its tag:
+/// each distinct view type is its own copy of rendering code in the browser bundle.
+fn element(tag: &'static str, class: &'static str, children: AnyView) -> AnyView {
+    leptos::html::custom(tag).class(class).child(children).into_any()
 }
 
 fn spans_view(spans: Vec<Span>, context: &Context) -> AnyView {
@@ -65,14 +79,11 @@ fn span_view(span: Span, context: &Context) -> AnyView {
         // A line break inside a paragraph is the newline as typed: bodies keep their whitespace (pre-wrap), and
         // the text reads the same to a copy, a screen reader or a test as it was written.
         Span::Break => "\n".into_any(),
-        Span::Strong(children) => view! { <strong>{spans_view(children, context)}</strong> }.into_any(),
-        Span::Emphasis(children) => view! { <em>{spans_view(children, context)}</em> }.into_any(),
-        Span::Strike(children) => view! { <s>{spans_view(children, context)}</s> }.into_any(),
-        Span::Code(code) => view! { <code class="rounded bg-slate-800 px-1 text-sm">{code}</code> }.into_any(),
-        Span::Spoiler(children) => {
-            let inner = spans_view(children, context);
-            view! { <Spoiler>{inner}</Spoiler> }.into_any()
-        }
+        Span::Strong(children) => element("strong", "", spans_view(children, context)),
+        Span::Emphasis(children) => element("em", "", spans_view(children, context)),
+        Span::Strike(children) => element("s", "", spans_view(children, context)),
+        Span::Code(code) => element("code", "rounded bg-slate-800 px-1 text-sm", code.into_any()),
+        Span::Spoiler(children) => spoiler(spans_view(children, context)),
         Span::Link { href, children } => view! {
             <a href=href target="_blank" rel="noopener noreferrer nofollow" class="text-indigo-300 underline">
                 {spans_view(children, context)}
@@ -85,15 +96,14 @@ fn span_view(span: Span, context: &Context) -> AnyView {
                 .into_any()
         }
         Span::Roll { index, text } => match context.rolls.get(index).cloned() {
-            Some(roll) => view! { <InlineRoll roll /> }.into_any(),
+            Some(roll) => inline_roll(roll),
             None => format!("[[{text}]]").into_any(),
         },
     }
 }
 
 /// Text hidden until the reader clicks it (or presses Enter on it).
-#[component]
-fn Spoiler(children: Children) -> impl IntoView {
+fn spoiler(children: AnyView) -> AnyView {
     let revealed = RwSignal::new(false);
     view! {
         <span data-testid="spoiler" role="button" tabindex="0" data-revealed=move || revealed.get().to_string()
@@ -101,14 +111,14 @@ fn Spoiler(children: Children) -> impl IntoView {
             class=move || if revealed.get() { "rounded bg-slate-800 px-0.5" } else { "cursor-pointer select-none rounded bg-slate-600 px-0.5 text-transparent" }
             on:click=move |_| revealed.set(true)
             on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" || ev.key() == " " { revealed.set(true) }>
-            <span class:invisible=move || !revealed.get()>{children()}</span>
+            <span class:invisible=move || !revealed.get()>{children}</span>
         </span>
     }
+    .into_any()
 }
 
 /// An inline roll: its total as a chip, its full card on hover or keyboard focus.
-#[component]
-fn InlineRoll(roll: RollResult) -> impl IntoView {
+fn inline_roll(roll: RollResult) -> AnyView {
     let total = roll.total;
     let notation = roll.notation.clone();
     view! {
@@ -120,4 +130,5 @@ fn InlineRoll(roll: RollResult) -> impl IntoView {
             </span>
         </span>
     }
+    .into_any()
 }
