@@ -1,11 +1,12 @@
 //! The WebSocket protocol: JSON text frames tagged by `type`. `docs/protocol.md` documents every frame with
 //! examples; a change here must change that page too.
 
+use super::audience::Audience;
 use super::campaign::SessionStatus;
 use super::change::{ChangeKind, State};
 use super::error::{ErrorCode, Problem};
 use super::hints::SendHints;
-use super::ids::{CampaignId, ChannelId, MessageId, SessionId};
+use super::ids::{CampaignId, ChannelId, MessageId, SessionId, UserId};
 use super::mentions::Suggestion;
 use super::message::Message;
 use crate::tag_first::tag_first_enum;
@@ -116,6 +117,15 @@ pub enum ClientFrame {
     Unpin {
         #[serde(flatten)]
         on: ChangeTarget,
+    },
+    /// The sender is writing a message with these hints (the composer's voice and audience, narrowed by a
+    /// command in the text): told as `chat.typing` to those who would see it, at most one per
+    /// [`TYPING_GAP_MS`](crate::typing::TYPING_GAP_MS). Not answered unless refused.
+    #[serde(rename = "chat.typing")]
+    Typing {
+        channel_id: ChannelId,
+        #[serde(flatten)]
+        hints: SendHints,
     },
     /// Stop receiving a channel's live messages.
     #[serde(rename = "chat.leave")]
@@ -288,6 +298,15 @@ pub enum ServerFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         client_message_id: Option<String>,
         notice: Notice,
+    },
+    /// Someone the receiver may hear is writing in the channel, as `label`, to `audience` (the receiver is in
+    /// it); show it until [`TYPING_SHOWN_MS`](crate::typing::TYPING_SHOWN_MS) later or their next message.
+    #[serde(rename = "chat.typing")]
+    Typing {
+        channel_id: ChannelId,
+        user_id: UserId,
+        label: String,
+        audience: Audience,
     },
     /// Answer to `ping`.
     #[serde(rename = "pong")]

@@ -127,6 +127,12 @@ fn every_server_frame() -> Vec<ServerFrame> {
                 lines: vec!["/roll".into()],
             },
         },
+        ServerFrame::Typing {
+            channel_id: ChannelId::from("C1"),
+            user_id: UserId::from("alice"),
+            label: "Lyra".into(),
+            audience: crate::audience::Audience::all(),
+        },
         ServerFrame::Pong { nonce: Some(7) },
     ]
 }
@@ -167,4 +173,16 @@ fn a_server_frame_without_its_tag_first_or_with_an_unknown_tag_is_refused() {
         missing_field.to_string().contains("missing field `campaign_id`"),
         "{missing_field}"
     );
+}
+
+#[test]
+fn a_typing_frame_carries_the_hints_of_a_send() {
+    let typing: ClientFrame =
+        serde_json::from_str(r#"{"type":"chat.typing","channel_id":"C1","mode":"gm","audience":"gm_only"}"#).unwrap();
+    let ClientFrame::Typing { channel_id, hints } = typing else {
+        panic!("not typing");
+    };
+    assert_eq!(channel_id, ChannelId::from("C1"));
+    assert_eq!(hints.mode().unwrap(), crate::policy::ModeHint::Gm);
+    assert_eq!(hints.audience().unwrap(), crate::policy::AudienceHint::GmOnly);
 }

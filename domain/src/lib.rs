@@ -54,6 +54,7 @@ pub mod notices;
 pub mod policy;
 pub mod reply;
 pub mod tag_first;
+pub mod typing;
 pub mod validate;
 pub mod views;
 pub mod visibility;

@@ -7,8 +7,10 @@ use super::autocomplete::{Item, SuggestionList, Suggestions};
 use super::problem::ProblemNotice;
 use super::replies::ReplyBar;
 use super::speak_as::{Choice, SpeakAs};
+use crate::domain::compose::Intent;
 use crate::domain::ids::{ChannelId, UserId};
 use crate::domain::policy::{Lane, TableFacts};
+use crate::domain::typing::hints_of;
 use crate::domain::validate;
 use crate::feed::ChatFeed;
 use leptos::html::Textarea;
@@ -181,8 +183,29 @@ pub fn Composer(
             submit();
         }
     };
+    // Who would see this text if it were sent now hears that it is being written (a `/w` narrows it); text
+    // the server would refuse, or a closed room, says nothing.
+    let announce_typing = move |text: &str| {
+        if text.trim().is_empty()
+            || feed
+                .room
+                .with_untracked(|r| r.as_ref().is_some_and(|r| !r.status.allows_posting()))
+        {
+            return;
+        }
+        let Some(viewer) = viewer.get_untracked() else { return };
+        let intent = facts.with_untracked(|f| {
+            f.as_ref()
+                .map(|f| choice.intent(&viewer, f, text, lane.get_untracked()))
+        });
+        if let Some(Ok(Intent::Post(draft))) = intent {
+            feed.typing(hints_of(&draft.decision));
+        }
+    };
     let on_input = move |ev| {
-        draft.set(event_target_value(&ev));
+        let text = event_target_value(&ev);
+        announce_typing(&text);
+        draft.set(text);
         suggestions.dismissed.set(false);
         suggestions.highlight.set(0);
         track_caret();

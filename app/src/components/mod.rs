@@ -19,3 +19,4 @@ pub mod sidebar;
 pub mod speak_as;
 pub mod timeline;
 pub mod times;
+pub mod typing;

@@ -11,6 +11,7 @@ mod outbox;
 mod outbox_tests;
 #[cfg(feature = "hydrate")]
 mod socket;
+mod typing;
 
 use crate::domain::change::{Reader, State};
 use crate::domain::frames::{ClientFrame, Notice, RoomState, ServerFrame};
@@ -131,6 +132,10 @@ pub struct ChatFeed {
     pub notices: RwSignal<Vec<(String, Notice)>>,
     /// Bodies this user sent, oldest first, for Up-arrow recall in an empty composer.
     pub sent_bodies: RwSignal<Vec<String>>,
+    /// Who the server says is writing in the channel shown, in the order they started.
+    pub typists: RwSignal<Vec<crate::domain::typing::Typist>>,
+    /// When this reader last said they were typing (their clock), so the composer says it every few seconds.
+    typed_at: StoredValue<Option<i64>>,
     commands: StoredValue<Option<futures::channel::mpsc::UnboundedSender<Command>>>,
 }
 
@@ -161,6 +166,8 @@ impl ChatFeed {
             drafts: use_context::<Drafts>().map_or_else(|| StoredValue::new(HashMap::new()), |drafts| drafts.0),
             notices: RwSignal::new(Vec::new()),
             sent_bodies: RwSignal::new(Vec::new()),
+            typists: RwSignal::new(Vec::new()),
+            typed_at: StoredValue::new(None),
             commands: StoredValue::new(None),
         };
         #[cfg(feature = "hydrate")]
@@ -186,6 +193,8 @@ impl ChatFeed {
         self.has_more.set(false);
         self.error.set(None);
         self.notices.set(Vec::new());
+        self.typists.set(Vec::new());
+        self.typed_at.set_value(None);
         self.command(Command::Rejoin);
     }
 
@@ -205,6 +214,8 @@ impl ChatFeed {
             on_wire: false,
         };
         self.error.set(None);
+        // The next word typed after a send says so again at once.
+        self.typed_at.set_value(None);
         self.sent_bodies.update(|sent| sent.push(pending.body.clone()));
         self.pending.update(|all| all.push(pending));
         if let Some(frame) = self.next_to_send() {
@@ -268,6 +279,7 @@ impl ChatFeed {
                 channel_id, messages, ..
             } if is_current(&channel_id) => self.take_pins(messages),
             ServerFrame::Message { message, state } if is_current(&message.channel_id) => {
+                self.stopped_typing(message.sender_id.as_ref());
                 let answered = message.client_message_id.clone();
                 self.take_message(*message, state.map(|s| *s), false);
                 if let Some(key) = answered {
@@ -352,6 +364,12 @@ impl ChatFeed {
             }
             ServerFrame::Room { channel_id, room } if is_current(&channel_id) => self.room.set(Some(room)),
             ServerFrame::Table { .. } => self.table_version.update(|v| *v += 1),
+            ServerFrame::Typing {
+                channel_id,
+                user_id,
+                label,
+                ..
+            } if is_current(&channel_id) => self.take_typing(user_id, label),
             _ => {}
         }
         FollowUp::Nothing

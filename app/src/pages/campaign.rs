@@ -12,6 +12,7 @@ use crate::components::replies::{PinnedPanel, PinsButton};
 use crate::components::sidebar::{status_words, PeoplePanel, SessionList};
 use crate::components::speak_as::Choice;
 use crate::components::timeline::Timeline;
+use crate::components::typing::TypingLine;
 use crate::domain::campaign::{Role, SessionStatus};
 use crate::domain::ids::ChannelId;
 use crate::domain::ids::{CampaignId, UserId};
@@ -139,6 +140,7 @@ pub fn CampaignPage() -> impl IntoView {
                     fallback=|| view! { <p class="p-6 text-slate-400">"No session yet. A GM can create one in the sidebar."</p> }>
                     <PinnedPanel feed />
                     <Timeline feed facts viewer />
+                    <TypingLine feed />
                     <Composer feed choice facts viewer lane />
                 </Show>
             </section>

@@ -1,5 +1,7 @@
 //! The bus on Redis pub/sub: one connection publishes (pipelined, in order), one subscribes and reads.
 //!
+//! A channel's Redis channel also carries `chat.typing` frames, delivered at once (they have no sequence id).
+//!
 //! Every payload starts with the publishing instance's id, so an instance skips what it published itself (its
 //! own subscribers were served directly). The subscribing connection's loss is the bus's loss: every socket of
 //! this instance is closed (clients resume from the database), caches are dropped, and the connection is
@@ -172,9 +174,13 @@ impl RedisBus {
         let Ok(text) = String::from_utf8(body.to_vec()) else {
             return;
         };
-        match serde_json::from_str::<ServerFrame>(&text).map(ServerFrame::into_committed) {
-            Ok(Some(message)) => listeners.hub.admit(message, Frame::from(text)),
-            Ok(None) => {}
+        match serde_json::from_str::<ServerFrame>(&text) {
+            Ok(typing @ ServerFrame::Typing { .. }) => listeners.hub.deliver_typing(&typing, &Frame::from(text)),
+            Ok(frame) => {
+                if let Some(message) = frame.into_committed() {
+                    listeners.hub.admit(message, Frame::from(text));
+                }
+            }
             Err(error) => tracing::warn!(%error, "unreadable frame on the bus"),
         }
     }

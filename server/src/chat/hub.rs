@@ -12,7 +12,7 @@
 use app::domain::frames::{RoomState, ServerFrame};
 use app::domain::ids::{CampaignId, ChannelId};
 use app::domain::message::Message;
-use app::domain::visibility::{can_see, Viewer};
+use app::domain::visibility::{can_see, sees, Viewer};
 use app::domain::Problem;
 use async_trait::async_trait;
 use std::collections::HashMap;
@@ -195,6 +195,40 @@ impl Hub {
                 ),
             }
         });
+    }
+
+    /// Tells the subscribers of a typing frame's channel who may see its audience (never the writer) that
+    /// someone is writing, and hands it to the other instances when there are any.
+    pub fn publish_typing(&self, typing: &ServerFrame) {
+        let ServerFrame::Typing { channel_id, .. } = typing else {
+            return;
+        };
+        let frame = encode(typing);
+        if let Some(relay) = self.relay.get() {
+            relay.publish(channel_id, &frame);
+        }
+        self.deliver_typing(typing, &frame);
+    }
+
+    /// Delivers a typing frame (this instance's or another's) to the subscribers who may see its audience. A
+    /// full queue skips it: typing is worth less than closing a slow reader's socket.
+    pub fn deliver_typing(&self, typing: &ServerFrame, frame: &Frame) {
+        let ServerFrame::Typing {
+            channel_id,
+            user_id,
+            audience,
+            ..
+        } = typing
+        else {
+            return;
+        };
+        let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        for subscriber in rooms.get(channel_id).into_iter().flat_map(HashMap::values) {
+            let viewer = &subscriber.viewer;
+            if &viewer.user_id != user_id && sees(viewer, Some(user_id), audience) {
+                let _ = subscriber.queue.try_send(frame.clone());
+            }
+        }
     }
 
     /// Tells every subscriber of a session channel that its room changed.

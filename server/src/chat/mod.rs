@@ -12,6 +12,7 @@
 //! - `changes`: edits, deletes, reactions and pins, and messages shown as they are now.
 //! - `replies`: a reply's quote as each viewer may know it, and the pinned list.
 //! - `commands`: sends, slash commands, previews and mention suggestions, decided by the shared domain.
+//! - `typing`: who is writing, told to those who would see what they write.
 //!
 //! Chat asks the game authority questions through [`GameAuthority`] and never writes game tables.
 
@@ -29,6 +30,7 @@ mod pacer;
 mod relaying;
 mod replies;
 pub mod roster;
+mod typing;
 pub mod writer;
 
 pub use changes::ChangeRequest;

@@ -72,6 +72,7 @@ where
         joined: HashSet::new(),
         pass,
         behind_refusal: None,
+        last_typing: None,
     };
     // Acks of sends being committed, in the order the sends were read.
     let mut committing: AwaitingCommit = FuturesOrdered::new();
@@ -184,6 +185,8 @@ struct Connection {
     /// refused the same way until it comes back, so a client that had sent more before hearing of the refusal
     /// cannot get them stored ahead of it.
     behind_refusal: Option<(String, Instant, Problem)>,
+    /// When this socket's last typing frame was accepted.
+    last_typing: Option<Instant>,
 }
 
 /// The acks of a socket's sends being committed, in the order the sends were read.
@@ -334,6 +337,7 @@ impl Connection {
                 let frame = answer.unwrap_or_else(|p| ServerFrame::error(p, None, Some(channel_id)));
                 self.reply(&frame).await
             }
+            ClientFrame::Typing { channel_id, hints } => self.typing(channel_id, hints).await,
             ClientFrame::Ping { nonce } => self.reply(&ServerFrame::Pong { nonce }).await,
             change @ (ClientFrame::Edit { .. }
             | ClientFrame::Delete { .. }
@@ -380,6 +384,8 @@ impl Connection {
 mod changing;
 #[path = "joining.rs"]
 mod joining;
+#[path = "typing.rs"]
+mod typing;
 
 #[cfg(test)]
 #[path = "connection_tests.rs"]

@@ -2,7 +2,7 @@
 //! store, the hub's fan-out, replay after a reconnect, and history. Every delivered frame and every history
 //! row must satisfy `can_see`, everything a viewer may see must reach them, and the audience invariants must
 //! hold on their own terms (not only through `can_see`); a reply's quote reaches exactly those who may see its
-//! original (`replies`); then random changes to the messages (`changes`).
+//! original (`replies`); then random changes to the messages (`changes`), and typing (`typing`).
 //! `PROPTEST_CASES` sets the number of cases (6,000 in CI: each case now also changes messages).
 //! In the Postgres pass with its Redis, the members listen on a second instance: every frame they get crossed
 //! the bus and was filtered there.
@@ -35,6 +35,9 @@ mod replies;
 
 #[path = "audience_property/wire.rs"]
 mod wire;
+
+#[path = "audience_property/typing.rs"]
+mod typing;
 
 use wire::{intended_readers, wire};
 
@@ -326,6 +329,8 @@ async fn check(world: &World, scenario: &Scenario) -> Result<(), TestCaseError> 
     }
     // Then the messages' life: edits, deletes, reactions and pins, and every surface they reach.
     changes::check(&chat, &table, scenario, &mut inboxes).await?;
+    // And who is writing: told exactly to those who would read what is written.
+    typing::check(&chat, &table, scenario, &stranger, &mut inboxes).await?;
     // Leave like a closing connection does, so rooms do not pile up across cases.
     for connection in connections {
         listening.hub().unsubscribe(&table.channel, connection);

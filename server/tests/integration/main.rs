@@ -37,4 +37,5 @@ mod shared_database;
 mod slow_consumer;
 mod socket_access;
 mod tracing_spans;
+mod typing;
 mod wire_privacy;

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::time::Duration;
 
 /// Whether this pass runs several instances; otherwise says why not.
-fn several_instances() -> bool {
+pub(crate) fn several_instances() -> bool {
     let on = on_postgres() && redis_url().is_some();
     if !on {
         eprintln!("several instances need the Postgres pass with its Redis bus; this pass has neither");
@@ -21,14 +21,14 @@ fn several_instances() -> bool {
 }
 
 /// Three instances over one database, a table of a GM and three players, each connected to a given instance.
-struct Cluster {
+pub(crate) struct Cluster {
     instances: Vec<TestServer>,
-    users: Vec<(UserSummary, String)>,
-    room: ChannelId,
+    pub(crate) users: Vec<(UserSummary, String)>,
+    pub(crate) room: ChannelId,
     campaign: app::domain::ids::CampaignId,
 }
 
-async fn cluster() -> Cluster {
+pub(crate) async fn cluster() -> Cluster {
     let first = TestServer::start().await;
     let mut users = Vec::new();
     for name in ["gamemaster", "alice", "bob", "carol"] {
@@ -48,7 +48,7 @@ async fn cluster() -> Cluster {
 
 impl Cluster {
     /// User `who` (0 the GM, 1 alice, 2 bob, 3 carol) connected to instance `at` and joined to the room.
-    async fn seat(&self, who: usize, at: usize) -> Client {
+    pub(crate) async fn seat(&self, who: usize, at: usize) -> Client {
         let mut client = self.instances[at].connect(&self.users[who].1).await;
         client.join(&self.room, None).await;
         client.next_of("chat.history").await;
