@@ -6,6 +6,7 @@
 # every send on the wire at its time). Durable: BENCH_RATES (the ramp), BENCH_SECONDS (per step, default 5) and
 # BENCH_BACKLOG (older messages seeded in every room first, default 200, where the binary can seed them).
 # BENCH_CHANGES=20 makes a fifth of the sends edits and reactions to the sender's last message instead.
+# BENCH_TYPING=2 makes 2% of the connections say they are typing every 1.25 s besides.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="$1"; name="$2"; scenario="$3"
@@ -33,5 +34,5 @@ for _ in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/3200) 2>/dev/null && break
 # The load generator's too: a generator at a full core is measuring itself, not the server.
 (sleep 2; g=$(pgrep -n -f "tabletalk-load --target tabletalk --url ws://127.0.0.1:3200" || true); [ -n "$g" ] || exit 0
  while kill -0 $g 2>/dev/null; do read -r -a f </proc/$g/stat || break; echo "$(date +%s) $((${f[13]} + ${f[14]}))"; sleep 1; done >$out/$name-load-cpu.ticks) &
-taskset -c 1 target/release/tabletalk-load --target tabletalk --url ws://127.0.0.1:3200 --plan $out/plan-$name.json --server-pid $pid --json $out/$name-$scenario.json --window ${BENCH_WINDOW:-1} ${BENCH_CHANGES:+--changes $BENCH_CHANGES} $args | grep -E "^phase|^sent"
+taskset -c 1 target/release/tabletalk-load --target tabletalk --url ws://127.0.0.1:3200 --plan $out/plan-$name.json --server-pid $pid --json $out/$name-$scenario.json --window ${BENCH_WINDOW:-1} ${BENCH_CHANGES:+--changes $BENCH_CHANGES} ${BENCH_TYPING:+--typing $BENCH_TYPING} $args | grep -E "^phase|^sent|^typing"
 kill $pid; wait $pid 2>/dev/null || true

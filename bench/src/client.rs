@@ -46,6 +46,8 @@ pub struct Endpoint {
     pub run: Arc<str>,
     /// Sends kept unanswered at once (0: no limit).
     pub window: usize,
+    /// Whether this connection says it is typing, once a second.
+    pub typing: bool,
 }
 
 /// Connects and joins; returns the open socket once the server confirmed the join.
@@ -110,9 +112,22 @@ pub async fn run(
     let mut last_own: Option<String> = None;
     let mut changes: std::collections::HashSet<u64> = Default::default();
     let mut stop = shared.stop.subscribe();
+    // Typing connections say so every 1.25 s (a composer: every 3 s; the server takes one a second), starting
+    // at a random point so their frames spread evenly; a late tick pushes the next one back, never closer.
+    let typing_every = std::time::Duration::from_millis(1_250);
+    let offset = std::time::Duration::from_micros(shared.now_us() % 1_250_000);
+    let mut typing = tokio::time::interval_at(tokio::time::Instant::now() + offset, typing_every);
+    typing.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let typing_frame = protocol::typing(&endpoint.room);
     loop {
         let next_retry = outbox.due;
         tokio::select! {
+            _ = typing.tick(), if endpoint.typing => {
+                if sink.send(Message::text(typing_frame.clone())).await.is_err() {
+                    shared.disconnected();
+                    break;
+                }
+            }
             _ = tokio::time::sleep_until(next_retry.unwrap_or_else(tokio::time::Instant::now)), if next_retry.is_some() => {
                 if let Some(number) = outbox.probe() {
                     if let Some((text, attempted, _)) = in_flight.get_mut(&number) {
@@ -227,6 +242,9 @@ pub async fn run(
                         if sink.send(Message::text(answer)).await.is_err() {
                             break;
                         }
+                    }
+                    Incoming::Other if text.as_str().starts_with(r#"{"type":"chat.typing""#) => {
+                        shared.typing_heard.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     }
                     Incoming::Progress { .. } | Incoming::Other => {}
                 }

@@ -55,6 +55,10 @@ pub struct Options {
     /// its connection's last acknowledged message, alternately, and is timed to its delivery like a send.
     #[arg(long, default_value_t = 0)]
     pub changes: u32,
+    /// Percent of connections that also say they are typing, every 1.25 s each (`chat.typing` to the whole
+    /// room; Tabletalk only): the cost of typing beside the messages.
+    #[arg(long, default_value_t = 0)]
+    pub typing: u32,
     /// Longest wait after the last send for outstanding deliveries and acks.
     #[arg(long, default_value_t = 10.0)]
     pub drain_seconds: f64,
@@ -192,6 +196,7 @@ async fn open_all(
             token: plan.rooms[room].members[member].token.clone(),
             run: run.clone(),
             window: options.window,
+            typing: options.target == Target::Tabletalk && ((room * 131 + member * 17) % 100) < options.typing as usize,
         };
         let gate = gate.clone();
         joins.push(tokio::spawn(async move {

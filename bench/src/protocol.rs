@@ -122,6 +122,11 @@ pub fn history_request(room: &str) -> String {
     format!(r#"{{"type":"chat.history.before","channel_id":"{room}","limit":50}}"#)
 }
 
+/// Tabletalk's `chat.typing` to the whole room, as a composer sends it while its writer types.
+pub fn typing(room: &str) -> String {
+    serde_json::json!({"type": "chat.typing", "channel_id": room}).to_string()
+}
+
 /// Reads an incoming frame. `room` is needed to answer Socket.IO's connect with the join.
 pub fn classify(target: Target, text: &str, room: &str) -> Incoming {
     match target {

@@ -89,6 +89,10 @@ pub fn print(summary: &Summary, shared: &Shared) {
             );
         }
     }
+    let heard = shared.typing_heard.load(Ordering::Relaxed);
+    if heard > 0 {
+        println!("typing frames heard: {heard}");
+    }
     let v = summary.verdict;
     println!(
         "sent {}, acked {}, delivered {} of {} expected; lost {}, duplicated {}, misdelivered {}; refused and resent {}, errors {}, closed by server {} (slow consumer {}), broken {}",

@@ -59,6 +59,8 @@ pub struct Shared {
     pub slow_consumer_closes: AtomicU64,
     /// Connections that failed without a close frame.
     pub disconnects: AtomicU64,
+    /// `chat.typing` frames heard (with `--typing`), to show the server passed them on.
+    pub typing_heard: AtomicU64,
     /// History request -> page.
     pub history: Mutex<Histogram<u64>>,
     /// The instances connections spread over, and delivery latency within and between them.
@@ -97,6 +99,7 @@ impl Shared {
             closed_by_server: AtomicU64::new(0),
             slow_consumer_closes: AtomicU64::new(0),
             disconnects: AtomicU64::new(0),
+            typing_heard: AtomicU64::new(0),
             history: Mutex::new(histogram()),
             spread: Spread::new(instances, max_number),
         }
