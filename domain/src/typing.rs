@@ -20,6 +20,19 @@ pub const TYPING_SHOWN_MS: u64 = 6_000;
 /// composer sends one every [`TYPING_EVERY_MS`], so anything faster is a flood and is refused.
 pub const TYPING_GAP_MS: u64 = 1_000;
 
+/// Whether a composer that last said "typing" at `last_ms` (if ever) says it again at `now_ms`: every
+/// [`TYPING_EVERY_MS`] while its writer types, and sooner once they sent what they typed ([`after_send`]).
+pub fn due(last_ms: Option<i64>, now_ms: i64) -> bool {
+    last_ms.is_none_or(|last| now_ms - last >= TYPING_EVERY_MS as i64)
+}
+
+/// The "last said" time to keep after a send: the next word typed says "typing" again as soon as the server
+/// takes it ([`TYPING_GAP_MS`] after the last one), not a whole [`TYPING_EVERY_MS`] later and never sooner,
+/// which the server would refuse.
+pub fn after_send(last_ms: Option<i64>) -> Option<i64> {
+    last_ms.map(|last| last - (TYPING_EVERY_MS - TYPING_GAP_MS) as i64)
+}
+
 /// The hints that ask for exactly this decision's voice and audience: what `chat.typing` carries for a draft
 /// the composer has worked out (a `/w @Bob` typed in the text narrows it as the send would).
 pub fn hints_of(decision: &Decision) -> SendHints {

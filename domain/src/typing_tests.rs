@@ -85,3 +85,15 @@ fn a_writer_is_renewed_in_place_and_dropped_when_its_time_is_up() {
     renew(&mut shown, typist("carol", 15_000), 8_000);
     assert_eq!(shown, vec![typist("alice", 9_000), typist("carol", 15_000)]);
 }
+
+#[test]
+fn a_composer_says_typing_every_few_seconds_and_soon_after_a_send_but_never_faster_than_the_server_takes() {
+    assert!(due(None, 0));
+    assert!(!due(Some(10_000), 12_999));
+    assert!(due(Some(10_000), 13_000));
+    // After a send, the next word says it again one server gap after the last frame, not before.
+    let last = after_send(Some(10_000));
+    assert!(!due(last, 10_000 + TYPING_GAP_MS as i64 - 1));
+    assert!(due(last, 10_000 + TYPING_GAP_MS as i64));
+    assert_eq!(after_send(None), None);
+}

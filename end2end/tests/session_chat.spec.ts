@@ -118,6 +118,9 @@ test("a GM and a player talk live, resume after going offline, and an ended sess
 });
 
 test("the timeline opens on the latest 50 messages and loads one older page per scroll to the top", async ({ page }) => {
+  // 110 sends paced by the server's send budget take about 20 s alone, and twice that beside another worker on
+  // a loaded CI machine: the default minute was once not enough to reload and hydrate after them.
+  test.setTimeout(120_000);
   await register(page, uniqueName("scribe"));
   await createCampaign(page, "Long Log");
   await startSession(page, "Marathon");

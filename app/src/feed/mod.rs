@@ -214,8 +214,7 @@ impl ChatFeed {
             on_wire: false,
         };
         self.error.set(None);
-        // The next word typed after a send says so again at once.
-        self.typed_at.set_value(None);
+        self.typing_sent();
         self.sent_bodies.update(|sent| sent.push(pending.body.clone()));
         self.pending.update(|all| all.push(pending));
         if let Some(frame) = self.next_to_send() {
@@ -315,6 +314,13 @@ impl ChatFeed {
                     return FollowUp::RetryLater(frame, Some(wait));
                 }
             }
+            // Only a typing frame is refused for its pace without naming a send: nothing to show, the composer
+            // says it again on its own schedule.
+            ServerFrame::Error {
+                code: ErrorCode::RateLimited,
+                client_message_id: None,
+                ..
+            } => {}
             ServerFrame::Error {
                 code,
                 message,

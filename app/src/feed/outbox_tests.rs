@@ -134,3 +134,43 @@ fn a_reply_carries_its_original_and_a_refused_one_is_a_reply_again() {
         assert_eq!(feed.replying.get_untracked(), Some(original));
     });
 }
+
+#[test]
+fn a_typing_frame_refused_for_its_pace_shows_nothing_while_other_refusals_do() {
+    in_owner(|| {
+        let (feed, channel, _) = feed_with(&[]);
+        let too_fast = Problem::rate_limited(
+            "Typing is told at most once a second.",
+            std::time::Duration::from_millis(400),
+        );
+        assert_eq!(
+            feed.apply(ServerFrame::error(too_fast, None, Some(channel.clone()))),
+            FollowUp::Nothing
+        );
+        assert_eq!(feed.error.get_untracked(), None);
+        let closed = Problem::new(ErrorCode::SessionNotActive, "The session has ended.", "Wait.");
+        feed.apply(ServerFrame::error(closed.clone(), None, Some(channel)));
+        assert_eq!(feed.error.get_untracked(), Some(closed));
+    });
+}
+
+#[test]
+fn a_writer_is_shown_until_their_message_arrives() {
+    in_owner(|| {
+        let (feed, channel, _) = feed_with(&[]);
+        let alice = crate::domain::ids::UserId::from("alice");
+        feed.apply(ServerFrame::Typing {
+            channel_id: channel.clone(),
+            user_id: alice.clone(),
+            label: "Lyra".into(),
+            audience: crate::domain::audience::Audience::all(),
+        });
+        let labels = || {
+            feed.typists
+                .with_untracked(|t| t.iter().map(|t| t.label.clone()).collect::<Vec<_>>())
+        };
+        assert_eq!(labels(), ["Lyra"]);
+        feed.stopped_typing(Some(&alice));
+        assert!(labels().is_empty());
+    });
+}

@@ -7,21 +7,18 @@ use crate::components::times::now_ms;
 use crate::domain::frames::ClientFrame;
 use crate::domain::hints::SendHints;
 use crate::domain::ids::UserId;
-use crate::domain::typing::{renew, Typist, TYPING_EVERY_MS, TYPING_SHOWN_MS};
+use crate::domain::typing::{after_send, due, renew, Typist, TYPING_SHOWN_MS};
 use leptos::prelude::*;
 
 impl ChatFeed {
     /// Tells the server that this reader is writing in the channel shown, with the hints of what they would
-    /// send; skipped when it was told less than [`TYPING_EVERY_MS`] ago.
+    /// send; skipped until it is due again ([`due`]).
     pub fn typing(&self, hints: SendHints) {
         let Some(channel_id) = self.channel.get_untracked() else {
             return;
         };
         let now = now_ms();
-        let recent = self
-            .typed_at
-            .with_value(|at| at.is_some_and(|at| now - at < TYPING_EVERY_MS as i64));
-        if !recent {
+        if self.typed_at.with_value(|last| due(*last, now)) {
             self.typed_at.set_value(Some(now));
             self.command(Command::Frame(ClientFrame::Typing { channel_id, hints }));
         }
@@ -47,6 +44,11 @@ impl ChatFeed {
                 std::time::Duration::from_millis(TYPING_SHOWN_MS + 50),
             );
         }
+    }
+
+    /// This reader sent what they typed: the next word says "typing" again as soon as the server takes it.
+    pub(crate) fn typing_sent(&self) {
+        self.typed_at.update_value(|last| *last = after_send(*last));
     }
 
     /// A writer's message arrived: they are no longer shown as typing.
