@@ -4,7 +4,7 @@
 //! serde's derive reads `#[serde(tag = "type")]` by first copying the whole object into its private `Content`
 //! tree (the tag may come last), then reading every variant's fields a second time from that tree. That second
 //! reader is a second copy of every message type's `Deserialize` code: for the server's frames it was about
-//! 18 KB of the browser's gzipped `.wasm` (BENCHMARKS.md). Our own serializer always writes the tag first, so
+//! 23 KB of the browser's gzipped `.wasm` (BENCHMARKS.md). Our own serializer always writes the tag first, so
 //! the reader here takes the first key as the variant and hands the rest of the same object to the variant's
 //! fields, as an externally tagged enum would be read: one pass, one copy of the code.
 //!

@@ -193,14 +193,15 @@ pub fn Composer(
         {
             return;
         }
-        let Some(viewer) = viewer.get_untracked() else { return };
-        let intent = facts.with_untracked(|f| {
-            f.as_ref()
-                .map(|f| choice.intent(&viewer, f, text, lane.get_untracked()))
+        feed.typing(|| {
+            let viewer = viewer.get_untracked()?;
+            let intent =
+                facts.with_untracked(|f| Some(choice.intent(&viewer, f.as_ref()?, text, lane.get_untracked())))?;
+            match intent {
+                Ok(Intent::Post(draft)) => Some(hints_of(&draft.decision)),
+                _ => None,
+            }
         });
-        if let Some(Ok(Intent::Post(draft))) = intent {
-            feed.typing(hints_of(&draft.decision));
-        }
     };
     let on_input = move |ev| {
         let text = event_target_value(&ev);

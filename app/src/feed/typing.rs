@@ -11,14 +11,17 @@ use crate::domain::typing::{after_send, due, renew, Typist, TYPING_SHOWN_MS};
 use leptos::prelude::*;
 
 impl ChatFeed {
-    /// Tells the server that this reader is writing in the channel shown, with the hints of what they would
-    /// send; skipped until it is due again ([`due`]).
-    pub fn typing(&self, hints: SendHints) {
+    /// Tells the server that this reader is writing in the channel shown, when it is due again ([`due`]), with
+    /// the hints of what they would send; `hints` is worked out only then, and `None` says nothing.
+    pub fn typing(&self, hints: impl FnOnce() -> Option<SendHints>) {
         let Some(channel_id) = self.channel.get_untracked() else {
             return;
         };
         let now = now_ms();
-        if self.typed_at.with_value(|last| due(*last, now)) {
+        if !self.typed_at.with_value(|last| due(*last, now)) {
+            return;
+        }
+        if let Some(hints) = hints() {
             self.typed_at.set_value(Some(now));
             self.command(Command::Frame(ClientFrame::Typing { channel_id, hints }));
         }

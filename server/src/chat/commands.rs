@@ -201,13 +201,7 @@ impl ChatService {
                 )))
             }
             Intent::Post(draft) => {
-                if let Some(room) = access.room.as_ref().filter(|room| !room.status.allows_posting()) {
-                    return Err(Problem::new(
-                        ErrorCode::SessionNotActive,
-                        room.status.closed_reason().unwrap_or("The session is not active."),
-                        "Wait for the GM to start or resume the session.",
-                    ));
-                }
+                posting_open(&access)?;
                 // Inline rolls are thrown now, by the server, like a /roll; one that is not a roll refuses the send.
                 let inline = match draft.roll {
                     None => app::domain::markup::inline_dice(&draft.body)?,
@@ -395,5 +389,18 @@ fn blank(
         change: None,
         inline_rolls: Vec::new(),
         reply: None,
+    }
+}
+
+/// `session_not_active` when `access` is to a session room that is not open for posting (scheduled, paused or
+/// ended): what a send, and a word of typing, into it is told.
+pub(super) fn posting_open(access: &ChannelAccess) -> Result<(), Problem> {
+    match access.room.as_ref().filter(|room| !room.status.allows_posting()) {
+        Some(room) => Err(Problem::new(
+            ErrorCode::SessionNotActive,
+            room.status.closed_reason().unwrap_or("The session is not active."),
+            "Wait for the GM to start or resume the session.",
+        )),
+        None => Ok(()),
     }
 }

@@ -1,9 +1,9 @@
 //! `chat.typing`: who is writing, decided like the message being written and told only to those who would see
 //! it (`domain::typing`). Nothing is stored; a typing frame that finds a full queue is dropped, not waited for.
 
+use super::commands::posting_open;
 use super::ChatService;
 use app::domain::compose::{prepare, Intent};
-use app::domain::error::ErrorCode;
 use app::domain::frames::ServerFrame;
 use app::domain::hints::SendHints;
 use app::domain::ids::ChannelId;
@@ -21,13 +21,7 @@ impl ChatService {
         let mode = hints.mode()?;
         let audience = hints.audience()?;
         let access = self.access(user, channel).await?;
-        if let Some(room) = access.room.as_ref().filter(|room| !room.status.allows_posting()) {
-            return Err(Problem::new(
-                ErrorCode::SessionNotActive,
-                room.status.closed_reason().unwrap_or("The session is not active."),
-                "Wait for the GM to start or resume the session.",
-            ));
-        }
+        posting_open(&access)?;
         let facts = self.roster.facts(self.game.as_ref(), &access.campaign_id).await?;
         let Intent::Post(draft) = prepare(&user.id, access.lane, &facts, &mode, &audience, TYPING_BODY)? else {
             return Ok(());
